@@ -1,0 +1,3 @@
+// Peer messages of data-partition replication (follower fetch and its answer).
+
+export type ReplicationMessage = never;
