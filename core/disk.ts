@@ -23,7 +23,12 @@ export type DiskOp =
       readonly bytes: Uint8Array;
     }
   | { readonly type: "sync"; readonly path: string }
-  | { readonly type: "read"; readonly path: string; readonly position: number; readonly length: number }
+  | {
+      readonly type: "read";
+      readonly path: string;
+      readonly position: number;
+      readonly length: number;
+    }
   | { readonly type: "truncate"; readonly path: string; readonly size: number }
   | { readonly type: "delete"; readonly path: string }
   | { readonly type: "rename"; readonly from: string; readonly to: string }

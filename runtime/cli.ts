@@ -1,0 +1,34 @@
+// The `runnel` command line: one table of subcommands, each in its own module, loaded on demand so
+// that `runnel sim` never pays for the broker's start-up and vice versa.
+
+interface Command {
+  readonly summary: string;
+  readonly run: (args: readonly string[]) => Promise<number>;
+}
+
+const commands: Record<string, Command> = {
+  help: { summary: "show this help", run: async () => printHelp(0) },
+};
+
+function printHelp(code: number): number {
+  const lines = ["usage: runnel <command> [options]", "", "commands:"];
+  for (const [name, command] of Object.entries(commands)) {
+    lines.push(`  ${name.padEnd(10)} ${command.summary}`);
+  }
+  lines.push("", "Each command takes --help.");
+  (code === 0 ? process.stdout : process.stderr).write(`${lines.join("\n")}\n`);
+  return code;
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "--help" || name === "-h") return printHelp(0);
+  const command = commands[name];
+  if (command === undefined) {
+    process.stderr.write(`runnel: unknown command '${name}'\n\n`);
+    return printHelp(2);
+  }
+  return command.run(rest);
+}
+
+process.exitCode = await main(process.argv.slice(2));
