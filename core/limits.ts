@@ -24,4 +24,18 @@ export const limits = {
   parkedFetchesMax: 10_000,
   /** Members in one consumer group (group.max.size default is unbounded; ours is not). */
   groupMembersMax: 1_000,
+  /** Largest single entry of the metadata log (one record plus its 20-byte header). */
+  metadataEntryBytesMax: 1_048_576,
+  /** Bytes of recent metadata log entries kept in memory beyond those not yet applied. */
+  metadataTailCacheBytes: 1_048_576,
+  /** Bytes a metadata leader may hold above its high watermark before propose pushes back. */
+  metadataUncommittedBytesMax: 8_388_608,
+  /** Largest metadata snapshot a node will write or install. */
+  metadataSnapshotBytesMax: 268_435_456,
+  /** Observers (non-voter brokers) a metadata leader tracks fetch state for. */
+  metadataObserversMax: 1_000,
+  /** Leader epochs kept in the metadata log's epoch cache (trimmed at each snapshot). */
+  metadataEpochEntriesMax: 100_000,
+  /** Segment files of the metadata log (each rolled at segmentBytes; snapshots delete old ones). */
+  metadataSegmentsMax: 10_000,
 } as const;
