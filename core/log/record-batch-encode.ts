@@ -197,6 +197,7 @@ export function encodeBatch(input: EncodeBatchInput, crc: Crc32c = crc32c): Uint
   const view = viewOf(out);
   const baseOffset = input.baseOffset ?? 0;
   assertNonNegativeInteger(baseOffset, "baseOffset");
+  assertNonNegativeInteger(baseOffset + p.lastOffsetDelta, "last offset");
   writeInt64(view, BatchField.baseOffset, baseOffset);
   const epoch = input.partitionLeaderEpoch ?? NO_PARTITION_LEADER_EPOCH;
   const producerEpoch = input.producerEpoch ?? NO_PRODUCER_EPOCH;

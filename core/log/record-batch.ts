@@ -109,9 +109,15 @@ function hex(value: number): string {
   return `0x${value.toString(16).padStart(8, "0")}`;
 }
 
-/** Counts that no legal batch has, caught before anyone sizes an allocation by them. */
+/** Counts and offsets no legal batch has, caught before anyone sizes an allocation by them. */
 function checkCounts(h: RecordBatchHeader): BatchError | null {
   if (h.recordCount < 0) return batchError("bad-count", `negative record count ${h.recordCount}`);
+  if (!Number.isSafeInteger(h.baseOffset + h.lastOffsetDelta)) {
+    return batchError(
+      "bad-int64",
+      `last offset ${h.baseOffset} + ${h.lastOffsetDelta} is not safe`,
+    );
+  }
   if (h.lastOffsetDelta < 0) {
     return batchError("bad-count", `negative lastOffsetDelta ${h.lastOffsetDelta}`);
   }
