@@ -2,6 +2,7 @@
 // A failed read records the first DecodeError (sticky), returns a neutral value and moves to the
 // end, so every later read fails too; decoders turn `error` into a Result. Nothing here throws.
 
+import { assert } from "../../core/assert.ts";
 import { readUtf8 } from "../../core/log/record-batch-utf8.ts";
 import { type Cursor, readVarint, readVarlong } from "../../core/log/varint.ts";
 import type { DecodeError } from "./decode-error.ts";
@@ -19,6 +20,7 @@ export class Reader {
   private failure: DecodeError | undefined = undefined;
 
   constructor(bytes: Uint8Array, start = 0, end = bytes.length) {
+    assert(0 <= start && start <= end && end <= bytes.length, "reader bounds within the bytes");
     this.bytes = bytes;
     this.pos = start;
     this.end = end;
@@ -200,6 +202,18 @@ export class Reader {
       return 0;
     }
     return raw;
+  }
+
+  /** A tagged field's size (a plain uvarint, not length + 1) that fits in what remains. */
+  tagSize(what: string): number {
+    const at = this.pos;
+    const size = this.uvarint(what);
+    if (this.failure !== undefined) return 0;
+    if (size > this.end - this.pos) {
+      this.fail({ type: "truncated", at, need: size, what });
+      return 0;
+    }
+    return size;
   }
 
   /** `n` bytes as UTF-8 (malformed sequences become U+FFFD, as Java's decoder does). */
