@@ -35,9 +35,21 @@ function reseal(batch: Uint8Array): Uint8Array {
   return batch;
 }
 
-function damaged(edit: (batch: Uint8Array, view: DataView) => Uint8Array | undefined): Uint8Array {
+interface Damage {
+  readonly int32?: readonly (readonly [at: number, value: number])[];
+  readonly bytes?: readonly (readonly [at: number, values: readonly number[]])[];
+  readonly xor?: readonly (readonly [at: number, mask: number])[];
+  /** Recompute the CRC afterwards, so the damage must be caught by something other than the CRC. */
+  readonly reseal?: boolean;
+}
+
+function damaged(damage: Damage): Uint8Array {
   const batch = sample();
-  return edit(batch, new DataView(batch.buffer)) ?? batch;
+  const view = new DataView(batch.buffer);
+  for (const [at, value] of damage.int32 ?? []) view.setInt32(at, value);
+  for (const [at, values] of damage.bytes ?? []) batch.set(values, at);
+  for (const [at, mask] of damage.xor ?? []) batch[at]! ^= mask;
+  return damage.reseal === true ? reseal(batch) : batch;
 }
 
 /** Splices `replacement` over batch[at, at + removed), fixing batchLength, then reseals. */
@@ -59,47 +71,40 @@ describe("validateBatch error values", () => {
     ["empty", new Uint8Array(0), "short"],
     ["11 bytes", sample().subarray(0, 11), "short"],
     ["torn inside the records", sample().subarray(0, 70), "short"],
-    ["magic 1", damaged((b) => void (b[16] = 1)), "bad-magic"],
-    [
-      "magic 0 with a tiny length",
-      damaged((b, v) => void (v.setInt32(8, 20), (b[16] = 0))),
-      "bad-magic",
-    ],
-    ["batchLength 48", damaged((_b, v) => void v.setInt32(8, 48)), "bad-length"],
-    ["negative batchLength", damaged((_b, v) => void v.setInt32(8, -1)), "bad-length"],
+    ["magic 1", damaged({ bytes: [[16, [1]]] }), "bad-magic"],
+    ["magic 0 with a tiny length", damaged({ int32: [[8, 20]], bytes: [[16, [0]]] }), "bad-magic"],
+    ["batchLength 48", damaged({ int32: [[8, 48]] }), "bad-length"],
+    ["negative batchLength", damaged({ int32: [[8, -1]] }), "bad-length"],
     ["batchLength over maxBatchBytes", sample(), "bad-length", 70],
-    ["flipped CRC bit", damaged((b) => void (b[20]! ^= 1)), "bad-crc"],
-    ["flipped record bit", damaged((b) => void (b[68]! ^= 0x40)), "bad-crc"],
-    ["baseOffset 2^53", damaged((_b, v) => void v.setUint32(0, 0x200000)), "bad-int64"],
-    [
-      "maxTimestamp int64 min",
-      damaged((_b, v) => reseal((v.setUint32(35, 0x80000000), sample()))),
-      "ok",
-    ],
-    [
-      "producerId int64 max",
-      damaged((b, v) => (v.setUint32(43, 0x7fffffff), reseal(b))),
-      "bad-int64",
-    ],
+    ["flipped CRC bit", damaged({ xor: [[20, 1]] }), "bad-crc"],
+    ["flipped record bit", damaged({ xor: [[68, 0x40]] }), "bad-crc"],
+    ["baseOffset 2^53", damaged({ int32: [[0, 0x200000]] }), "bad-int64"],
+    ["maxTimestamp int64 min", damaged({ int32: [[35, -(2 ** 31)]], reseal: true }), "bad-int64"],
+    ["producerId int64 max", damaged({ int32: [[43, 2 ** 31 - 1]], reseal: true }), "bad-int64"],
     [
       "last offset past 2^53",
-      damaged(
-        (b, v) => (
-          v.setUint32(0, 0x1fffff), v.setUint32(4, 0xffffffff), v.setInt32(23, 1), reseal(b)
-        ),
-      ),
+      damaged({
+        int32: [
+          [0, 0x1fffff],
+          [4, -1],
+          [23, 1],
+        ],
+        reseal: true,
+      }),
       "bad-int64",
     ],
-    ["negative recordCount", damaged((b, v) => (v.setInt32(57, -1), reseal(b))), "bad-count"],
-    ["negative lastOffsetDelta", damaged((b, v) => (v.setInt32(23, -5), reseal(b))), "bad-count"],
-    [
-      "count beyond lastOffsetDelta",
-      damaged((b, v) => (v.setInt32(57, 2), reseal(b))),
-      "bad-count",
-    ],
+    ["negative recordCount", damaged({ int32: [[57, -1]], reseal: true }), "bad-count"],
+    ["negative lastOffsetDelta", damaged({ int32: [[23, -5]], reseal: true }), "bad-count"],
+    ["count beyond lastOffsetDelta", damaged({ int32: [[57, 2]], reseal: true }), "bad-count"],
     [
       "count beyond the bytes",
-      damaged((b, v) => (v.setInt32(57, 1000), v.setInt32(23, 999), reseal(b))),
+      damaged({
+        int32: [
+          [57, 1000],
+          [23, 999],
+        ],
+        reseal: true,
+      }),
       "bad-count",
     ],
   ])("%s", (_name, bytes, expected, maxBatchBytes) => {
@@ -119,9 +124,9 @@ describe("validateBatch error values", () => {
 describe("decodeRecords error values", () => {
   it.each<[string, Uint8Array, string]>([
     ["the sample decodes", sample(), "ok"],
-    ["gzip attributes", damaged((b) => void (b[22] = 1)), "compressed"],
+    ["gzip attributes", damaged({ bytes: [[22, [1]]] }), "compressed"],
     ["torn", sample().subarray(0, 65), "short"],
-    ["batchLength below 49", damaged((_b, v) => void v.setInt32(8, 40)), "bad-length"],
+    ["batchLength below 49", damaged({ int32: [[8, 40]] }), "bad-length"],
     [
       "record length varint overflow",
       splice(sample(), 61, 1, [0xff, 0xff, 0xff, 0xff, 0x7f]),
@@ -157,7 +162,12 @@ describe("decodeRecords error values", () => {
     ],
     [
       "fewer records than declared",
-      damaged((b, v) => (v.setInt32(57, 2), v.setInt32(23, 1), b)),
+      damaged({
+        int32: [
+          [57, 2],
+          [23, 1],
+        ],
+      }),
       "bad-count",
     ],
     ["bytes after the last record", splice(sample(), 74, 0, [0, 0, 0, 0, 0, 0, 0]), "bad-count"],

@@ -6,7 +6,6 @@ import { fc, test } from "@fast-check/vitest";
 import { describe, expect } from "vitest";
 import {
   batchSizeBytes,
-  Compression,
   decodeRecordSection,
   decodeRecords,
   type EncodeBatchInput,
@@ -173,7 +172,10 @@ describe("scanBatches", () => {
   function boundaries(batches: Uint8Array[]): number[] {
     const ends: number[] = [];
     let at = 0;
-    for (const batch of batches) ends.push((at += batch.length));
+    for (const batch of batches) {
+      at += batch.length;
+      ends.push(at);
+    }
     return ends;
   }
 
