@@ -1,0 +1,415 @@
+// The disk contract of core/disk.ts on real files under one data folder, with node:fs. Owns every
+// file descriptor of the node (a bounded LRU) and the fsyncs that make each operation as durable
+// as the contract says: `sync` flushes the file and any directory entries created since.
+//
+// Ordering: `execute` runs one operation with synchronous fs calls and returns its result, so
+// operations complete in the order they are issued. `submit` queues an operation and calls `done`
+// later (never inside `submit`), draining the queue strictly in FIFO order on a macrotask; it is
+// what a node's driver uses, so that a completion never re-enters the step that issued it.
+//
+// Failed fsync is sticky: Linux may drop the dirty pages it could not write and report success to
+// a later fsync, so once a sync of a file fails every later sync of it fails too (EIO) until the
+// file is deleted or replaced by a rename. Core decides what that means (Kafka halts the log dir).
+
+import * as nodeFs from "node:fs";
+import { join } from "node:path";
+import { AssertionFailure, assert, assertNever } from "../core/assert.ts";
+import {
+  type DirEntry,
+  DiskErrorCode,
+  type DiskOp,
+  type DiskResult,
+  isValidDiskPath,
+} from "../core/disk.ts";
+
+/** The synchronous node:fs calls RuntimeDisk makes; tests inject a facade to observe or fail them. */
+export type DiskFs = Pick<
+  typeof nodeFs,
+  | "openSync"
+  | "closeSync"
+  | "readSync"
+  | "writeSync"
+  | "fsyncSync"
+  | "fstatSync"
+  | "ftruncateSync"
+  | "mkdirSync"
+  | "renameSync"
+  | "unlinkSync"
+  | "lstatSync"
+  | "readdirSync"
+  | "statSync"
+>;
+
+export interface RuntimeDiskOptions {
+  /** Open file descriptors kept for reuse (least recently used are closed first). */
+  readonly openFilesMax?: number;
+  readonly fs?: DiskFs;
+}
+
+export type DiskDone = (result: DiskResult) => void;
+
+const DEFAULT_OPEN_FILES_MAX = 256;
+const DONE: DiskResult = { ok: true, type: "done" };
+
+interface OpenFile {
+  readonly fd: number;
+}
+
+export class RuntimeDisk {
+  readonly #root: string;
+  readonly #fs: DiskFs;
+  readonly #openFilesMax: number;
+  /** path -> descriptor, least recently used first (Map keeps insertion order). */
+  readonly #open = new Map<string, OpenFile>();
+  /** Folders ("" is the data folder) holding entries created or removed since they were last fsynced. */
+  readonly #dirtyDirs = new Set<string>();
+  /** Files whose fsync failed: their durability is unknown, so later syncs fail too. */
+  readonly #syncFailed = new Set<string>();
+  readonly #queue: { op: DiskOp; done: DiskDone }[] = [];
+  #draining = false;
+  #closed = false;
+
+  constructor(dataDir: string, options: RuntimeDiskOptions = {}) {
+    this.#root = dataDir;
+    this.#fs = options.fs ?? nodeFs;
+    this.#openFilesMax = options.openFilesMax ?? DEFAULT_OPEN_FILES_MAX;
+    assert(this.#openFilesMax >= 1, `openFilesMax ${this.#openFilesMax} must be >= 1`);
+    this.#fs.mkdirSync(dataDir, { recursive: true });
+  }
+
+  /** Descriptors currently open (for tests and metrics). */
+  get openFiles(): number {
+    return this.#open.size;
+  }
+
+  /** Runs `op` now, synchronously. A bad path is a bug (assert); OS failures are error values. */
+  execute(op: DiskOp): DiskResult {
+    assert(!this.#closed, "disk used after close()");
+    assertPaths(op);
+    try {
+      return this.#run(op);
+    } catch (error) {
+      if (error instanceof AssertionFailure) throw error;
+      return toDiskError(error, op);
+    }
+  }
+
+  /** Queues `op`; `done` runs on a later macrotask, after every operation submitted before it. */
+  submit(op: DiskOp, done: DiskDone): void {
+    assert(!this.#closed, "disk used after close()");
+    assertPaths(op);
+    this.#queue.push({ op, done });
+    if (!this.#draining) {
+      this.#draining = true;
+      setImmediate(() => this.#drain());
+    }
+  }
+
+  #drain(): void {
+    // Completions may submit more work; it joins the same FIFO and runs in this drain.
+    try {
+      let next = this.#queue.shift();
+      while (next !== undefined && !this.#closed) {
+        next.done(this.execute(next.op));
+        next = this.#queue.shift();
+      }
+    } finally {
+      // A throwing `done` is a bug that ends the process; until then the FIFO keeps its order.
+      this.#draining = this.#queue.length > 0 && !this.#closed;
+      if (this.#draining) setImmediate(() => this.#drain());
+    }
+  }
+
+  /** Closes every descriptor; operations still queued are dropped, as if the process stopped. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#queue.length = 0;
+    for (const path of [...this.#open.keys()]) this.#forget(path);
+  }
+
+  #run(op: DiskOp): DiskResult {
+    switch (op.type) {
+      case "append":
+        return this.#write(op.path, null, op.bytes);
+      case "write":
+        assertNonNegative(op.position, "write position");
+        return this.#write(op.path, op.position, op.bytes);
+      case "sync":
+        return this.#sync(op.path);
+      case "read":
+        return this.#read(op.path, op.position, op.length);
+      case "truncate":
+        return this.#truncate(op.path, op.size);
+      case "delete":
+        return this.#delete(op.path);
+      case "rename":
+        return this.#rename(op.from, op.to);
+      case "list":
+        return { ok: true, type: "list", entries: this.#list(op.dir) };
+      default:
+        return assertNever(op, "disk operation");
+    }
+  }
+
+  #abs(path: string): string {
+    return path === "" ? this.#root : join(this.#root, ...path.split("/"));
+  }
+
+  /** The descriptor of an existing file, or undefined when there is none (ENOENT). */
+  #existing(path: string): OpenFile | undefined {
+    const cached = this.#open.get(path);
+    if (cached !== undefined) {
+      this.#open.delete(path);
+      this.#open.set(path, cached);
+      return cached;
+    }
+    try {
+      return this.#remember(path, this.#fs.openSync(this.#abs(path), "r+"));
+    } catch (error) {
+      // A folder at `path` is "no such file", as in the simulator.
+      if (errorCode(error) === "ENOENT" || errorCode(error) === "EISDIR") return undefined;
+      throw error;
+    }
+  }
+
+  /** The descriptor of `path`, creating the file and its parent folders when missing. */
+  #openOrCreate(path: string): OpenFile {
+    const existing = this.#existing(path);
+    if (existing !== undefined) return existing;
+    this.#makeParents(path);
+    const fd = this.#fs.openSync(this.#abs(path), "wx+");
+    this.#dirtyDirs.add(parentOf(path));
+    return this.#remember(path, fd);
+  }
+
+  #remember(path: string, fd: number): OpenFile {
+    const file = { fd };
+    this.#open.set(path, file);
+    while (this.#open.size > this.#openFilesMax) {
+      const oldest = this.#open.keys().next().value as string;
+      this.#forget(oldest);
+    }
+    return file;
+  }
+
+  /** Closes the cached descriptor of `path` (before it is deleted, renamed or evicted). */
+  #forget(path: string): void {
+    const file = this.#open.get(path);
+    if (file === undefined) return;
+    this.#open.delete(path);
+    this.#fs.closeSync(file.fd);
+  }
+
+  /** Creates missing ancestors of `path`, marking each new folder's parent for a later fsync. */
+  #makeParents(path: string): void {
+    const parts = path.split("/").slice(0, -1);
+    for (let i = 1; i <= parts.length; i++) {
+      const dir = parts.slice(0, i).join("/");
+      try {
+        this.#fs.mkdirSync(this.#abs(dir));
+        this.#dirtyDirs.add(parentOf(dir));
+      } catch (error) {
+        if (errorCode(error) !== "EEXIST") throw error;
+      }
+    }
+  }
+
+  #write(path: string, position: number | null, bytes: Uint8Array): DiskResult {
+    const { fd } = this.#openOrCreate(path);
+    let at = position ?? this.#fs.fstatSync(fd).size;
+    let offset = 0;
+    while (offset < bytes.length) {
+      const written = this.#fs.writeSync(fd, bytes, offset, bytes.length - offset, at);
+      assert(written > 0, `write of ${path} made no progress`);
+      offset += written;
+      at += written;
+    }
+    return DONE;
+  }
+
+  #sync(path: string): DiskResult {
+    const file = this.#existing(path);
+    if (file === undefined) return notFound(path);
+    if (this.#syncFailed.has(path)) {
+      return { ok: false, code: "EIO", message: `an earlier fsync of ${path} failed` };
+    }
+    try {
+      this.#fs.fsyncSync(file.fd);
+    } catch (error) {
+      this.#syncFailed.add(path);
+      throw error;
+    }
+    this.#syncDirsOf(path);
+    return DONE;
+  }
+
+  /** Makes the directory entries leading to `path` durable, deepest folder first. */
+  #syncDirsOf(path: string): void {
+    const parts = path.split("/");
+    for (let i = parts.length - 1; i >= 0; i--) {
+      const dir = parts.slice(0, i).join("/");
+      if (this.#dirtyDirs.has(dir)) this.#fsyncDir(dir);
+    }
+  }
+
+  #fsyncDir(dir: string): void {
+    const fd = this.#fs.openSync(this.#abs(dir), "r");
+    try {
+      this.#fs.fsyncSync(fd);
+    } finally {
+      this.#fs.closeSync(fd);
+    }
+    this.#dirtyDirs.delete(dir);
+  }
+
+  #read(path: string, position: number, length: number): DiskResult {
+    assertNonNegative(position, "read position");
+    assertNonNegative(length, "read length");
+    const file = this.#existing(path);
+    if (file === undefined) return notFound(path);
+    const size = this.#fs.fstatSync(file.fd).size;
+    const bytes = new Uint8Array(Math.max(0, Math.min(length, size - position)));
+    let offset = 0;
+    while (offset < bytes.length) {
+      const read = this.#fs.readSync(
+        file.fd,
+        bytes,
+        offset,
+        bytes.length - offset,
+        position + offset,
+      );
+      if (read === 0) break; // the file shrank under us: return what exists
+      offset += read;
+    }
+    return {
+      ok: true,
+      type: "read",
+      bytes: offset === bytes.length ? bytes : bytes.slice(0, offset),
+    };
+  }
+
+  #truncate(path: string, size: number): DiskResult {
+    assertNonNegative(size, "truncate size");
+    const file = this.#existing(path);
+    if (file === undefined) return notFound(path);
+    const current = this.#fs.fstatSync(file.fd).size;
+    assert(size <= current, `truncate of ${path} to ${size} would grow it from ${current}`);
+    this.#fs.ftruncateSync(file.fd, size);
+    // Durable on completion: the new size is file metadata, flushed by fsync of the file itself.
+    this.#fs.fsyncSync(file.fd);
+    this.#syncDirsOf(path);
+    return DONE;
+  }
+
+  #delete(path: string): DiskResult {
+    if (!this.#isFile(path)) return notFound(path);
+    this.#forget(path);
+    this.#fs.unlinkSync(this.#abs(path));
+    this.#syncFailed.delete(path);
+    this.#dirtyDirs.add(parentOf(path));
+    this.#syncDirsOf(path);
+    return DONE;
+  }
+
+  #rename(from: string, to: string): DiskResult {
+    if (!this.#isFile(from)) return notFound(from);
+    this.#forget(from);
+    this.#forget(to);
+    this.#makeParents(to);
+    this.#fs.renameSync(this.#abs(from), this.#abs(to));
+    if (this.#syncFailed.delete(from)) this.#syncFailed.add(to);
+    else this.#syncFailed.delete(to);
+    this.#dirtyDirs.add(parentOf(from));
+    this.#dirtyDirs.add(parentOf(to));
+    this.#syncDirsOf(to);
+    this.#syncDirsOf(from);
+    return DONE;
+  }
+
+  /** Only files are deleted or renamed (as in the simulator): a folder is "no such file". */
+  #isFile(path: string): boolean {
+    try {
+      return this.#fs.lstatSync(this.#abs(path)).isFile();
+    } catch (error) {
+      if (errorCode(error) === "ENOENT" || errorCode(error) === "ENOTDIR") return false;
+      throw error;
+    }
+  }
+
+  #list(dir: string): DirEntry[] {
+    let names: nodeFs.Dirent[];
+    try {
+      names = this.#fs.readdirSync(this.#abs(dir), { withFileTypes: true });
+    } catch (error) {
+      const code = errorCode(error);
+      if (code === "ENOENT" || code === "ENOTDIR") return [];
+      throw error;
+    }
+    const entries: DirEntry[] = [];
+    for (const entry of names) {
+      const path = dir === "" ? entry.name : `${dir}/${entry.name}`;
+      if (entry.isDirectory()) entries.push({ name: entry.name, kind: "dir", size: 0 });
+      else if (entry.isFile()) {
+        entries.push({
+          name: entry.name,
+          kind: "file",
+          size: this.#fs.statSync(this.#abs(path)).size,
+        });
+      }
+    }
+    return entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+}
+
+function assertPaths(op: DiskOp): void {
+  if (op.type === "rename") {
+    assert(isValidDiskPath(op.from) && isValidDiskPath(op.to), `bad rename ${op.from} -> ${op.to}`);
+  } else if (op.type === "list") {
+    assert(op.dir === "" || isValidDiskPath(op.dir), `bad folder "${op.dir}"`);
+  } else {
+    assert(isValidDiskPath(op.path), `bad disk path "${op.path}"`);
+  }
+}
+
+function assertNonNegative(value: number, what: string): void {
+  assert(
+    Number.isSafeInteger(value) && value >= 0,
+    `${what} ${value} must be a non-negative integer`,
+  );
+}
+
+function parentOf(path: string): string {
+  const slash = path.lastIndexOf("/");
+  return slash === -1 ? "" : path.slice(0, slash);
+}
+
+function notFound(path: string): DiskResult {
+  return { ok: false, code: "ENOENT", message: `no file ${path}` };
+}
+
+function errorCode(error: unknown): string | undefined {
+  if (typeof error !== "object" || error === null || !("code" in error)) return undefined;
+  return typeof error.code === "string" ? error.code : undefined;
+}
+
+/** OS error codes the contract names, and the nearest contract code for a few relatives. */
+const CODE_MAP: Readonly<Record<string, DiskErrorCode>> = {
+  EIO: DiskErrorCode.EIO,
+  ENOSPC: DiskErrorCode.ENOSPC,
+  EDQUOT: DiskErrorCode.ENOSPC,
+  EFBIG: DiskErrorCode.ENOSPC,
+  ENOENT: DiskErrorCode.ENOENT,
+  ENOTDIR: DiskErrorCode.ENOENT,
+  EACCES: DiskErrorCode.EACCES,
+  EPERM: DiskErrorCode.EACCES,
+  EROFS: DiskErrorCode.EACCES,
+};
+
+/** Anything unexpected becomes EIO, carrying the original message for the operator. */
+function toDiskError(error: unknown, op: DiskOp): DiskResult {
+  const code = errorCode(error);
+  const message = error instanceof Error ? error.message : String(error);
+  const mapped = code === undefined ? undefined : CODE_MAP[code];
+  return { ok: false, code: mapped ?? DiskErrorCode.EIO, message: `${op.type}: ${message}` };
+}

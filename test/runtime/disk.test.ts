@@ -1,0 +1,277 @@
+// RuntimeDisk on real files in a temporary folder: the shared disk contract (sync and queued
+// variants, and with a tiny descriptor cache), then what only real files show: the fsyncs each
+// operation makes, OS error mapping, descriptor bounds, and the queued variant's ordering.
+
+import * as nodeFs from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { DiskOp, DiskResult } from "../../core/disk.ts";
+import { type DiskFs, RuntimeDisk, type RuntimeDiskOptions } from "../../runtime/disk.ts";
+import { type ContractDisk, diskContractSuite, fromSyncDisk } from "../support/disk-contract.ts";
+
+const bytes = (...values: number[]) => Uint8Array.from(values);
+const done: DiskResult = { ok: true, type: "done" };
+
+function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), "runnel-disk-"));
+}
+
+function contractDisk(options: RuntimeDiskOptions, queued: boolean): ContractDisk {
+  const dir = tempDir();
+  const disk = new RuntimeDisk(join(dir, "data"), options);
+  const close = () => {
+    disk.close();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  if (!queued) return fromSyncDisk(disk, close);
+  return {
+    submit(op) {
+      let resolve!: (result: DiskResult) => void;
+      const settled = new Promise<DiskResult>((r) => {
+        resolve = r;
+      });
+      disk.submit(op, resolve); // outside the executor, so a bad path throws synchronously
+      return settled;
+    },
+    close,
+  };
+}
+
+diskContractSuite("RuntimeDisk.execute", () => contractDisk({}, false));
+diskContractSuite("RuntimeDisk.submit", () => contractDisk({}, true));
+diskContractSuite("RuntimeDisk with two cached descriptors", () =>
+  contractDisk({ openFilesMax: 2 }, true),
+);
+
+/** Real fs, observed: which paths were fsynced, which descriptors are open, with injectable failures. */
+class RecordingFs {
+  readonly synced: string[] = [];
+  readonly fdPaths = new Map<number, string>();
+  fail: { call: keyof DiskFs; error: unknown } | null = null;
+  writeChunkMax = Number.POSITIVE_INFINITY;
+  readonly fs: DiskFs;
+
+  constructor(root: string) {
+    const relative = (path: string) => (path === root ? "." : path.slice(root.length + 1));
+    const maybeFail = (call: keyof DiskFs) => {
+      if (this.fail?.call === call) {
+        const { error } = this.fail;
+        this.fail = null;
+        throw error;
+      }
+    };
+    this.fs = {
+      ...nodeFs,
+      openSync: ((path: string, flags: string) => {
+        maybeFail("openSync");
+        const fd = nodeFs.openSync(path, flags);
+        this.fdPaths.set(fd, relative(path));
+        return fd;
+      }) as DiskFs["openSync"],
+      closeSync: (fd: number) => {
+        this.fdPaths.delete(fd);
+        nodeFs.closeSync(fd);
+      },
+      fsyncSync: (fd: number) => {
+        maybeFail("fsyncSync");
+        this.synced.push(this.fdPaths.get(fd) ?? `fd ${fd}`);
+        nodeFs.fsyncSync(fd);
+      },
+      writeSync: ((
+        fd: number,
+        buffer: Uint8Array,
+        offset: number,
+        length: number,
+        position: number,
+      ) => {
+        maybeFail("writeSync");
+        return nodeFs.writeSync(fd, buffer, offset, Math.min(length, this.writeChunkMax), position);
+      }) as DiskFs["writeSync"],
+    };
+  }
+
+  takeSynced(): string[] {
+    return this.synced.splice(0);
+  }
+}
+
+function osError(code: string, message = `${code}: simulated`): Error {
+  return Object.assign(new Error(message), { code });
+}
+
+describe("RuntimeDisk on real files", () => {
+  let dir: string;
+  let root: string;
+  let recording: RecordingFs;
+  let disk: RuntimeDisk;
+  const make = (options: RuntimeDiskOptions = {}) => {
+    disk?.close();
+    disk = new RuntimeDisk(root, { fs: recording.fs, ...options });
+    return disk;
+  };
+
+  beforeEach(() => {
+    dir = tempDir();
+    root = join(dir, "data");
+    recording = new RecordingFs(root);
+    make();
+  });
+  afterEach(() => {
+    disk.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("lays files out under the data folder in Kafka's <topic>-<partition>/ shape", () => {
+    disk.execute({
+      type: "append",
+      path: "orders-0/00000000000000000000.log",
+      bytes: bytes(1, 2, 3),
+    });
+    const file = join(root, "orders-0", "00000000000000000000.log");
+    expect([...readFileSync(file)]).toEqual([1, 2, 3]);
+  });
+
+  it("sync fsyncs the file, then the folders whose entries it created", () => {
+    disk.execute({ type: "append", path: "t-0/a.log", bytes: bytes(1) });
+    expect(recording.takeSynced()).toEqual([]); // appends stay in the page cache
+    expect(disk.execute({ type: "sync", path: "t-0/a.log" })).toEqual(done);
+    expect(recording.takeSynced()).toEqual(["t-0/a.log", "t-0", "."]);
+    disk.execute({ type: "append", path: "t-0/a.log", bytes: bytes(2) });
+    disk.execute({ type: "sync", path: "t-0/a.log" });
+    expect(recording.takeSynced()).toEqual(["t-0/a.log"]);
+    disk.execute({ type: "append", path: "t-0/b.index", bytes: bytes(3) });
+    disk.execute({ type: "sync", path: "t-0/b.index" });
+    expect(recording.takeSynced()).toEqual(["t-0/b.index", "t-0"]);
+  });
+
+  it("rename, delete and truncate are durable on completion", () => {
+    disk.execute({ type: "append", path: "t-0/a.tmp", bytes: bytes(1, 2, 3) });
+    disk.execute({ type: "sync", path: "t-0/a.tmp" });
+    recording.takeSynced();
+    disk.execute({ type: "rename", from: "t-0/a.tmp", to: "t-0/a" });
+    expect(recording.takeSynced()).toEqual(["t-0"]);
+    disk.execute({ type: "rename", from: "t-0/a", to: "u-1/a" });
+    expect(recording.takeSynced()).toEqual(["u-1", ".", "t-0"]);
+    disk.execute({ type: "truncate", path: "u-1/a", size: 1 });
+    expect(recording.takeSynced()).toEqual(["u-1/a"]);
+    disk.execute({ type: "delete", path: "u-1/a" });
+    expect(recording.takeSynced()).toEqual(["u-1"]);
+  });
+
+  it.each([
+    ["ENOSPC", "writeSync", "ENOSPC"],
+    ["EDQUOT", "writeSync", "ENOSPC"],
+    ["EIO", "writeSync", "EIO"],
+    ["EACCES", "openSync", "EACCES"],
+    ["EPERM", "openSync", "EACCES"],
+    ["EROFS", "openSync", "EACCES"],
+    ["EMFILE", "openSync", "EIO"],
+  ] as const)("maps %s from %s to %s", (code, call, expected) => {
+    recording.fail = { call, error: osError(code) };
+    const result = disk.execute({ type: "append", path: "t-0/a", bytes: bytes(1) });
+    expect(result.ok ? "ok" : result.code).toBe(expected);
+    expect(result.ok ? "" : result.message).toContain(code);
+  });
+
+  it("maps an error without a code to EIO and keeps its message", () => {
+    recording.fail = { call: "writeSync", error: new Error("boom") };
+    expect(disk.execute({ type: "append", path: "a", bytes: bytes(1) })).toEqual({
+      ok: false,
+      code: "EIO",
+      message: "append: boom",
+    });
+    recording.fail = { call: "writeSync", error: "not even an Error" };
+    const result = disk.execute({ type: "append", path: "a", bytes: bytes(1) });
+    expect(result.ok ? "" : result.message).toContain("not even an Error");
+  });
+
+  it("a failed fsync is sticky until the file is replaced", () => {
+    disk.execute({ type: "append", path: "t-0/a", bytes: bytes(1) });
+    recording.fail = { call: "fsyncSync", error: osError("EIO") };
+    expect(disk.execute({ type: "sync", path: "t-0/a" })).toMatchObject({ ok: false, code: "EIO" });
+    expect(disk.execute({ type: "sync", path: "t-0/a" })).toMatchObject({ ok: false, code: "EIO" });
+    disk.execute({ type: "append", path: "t-0/b", bytes: bytes(2) });
+    disk.execute({ type: "rename", from: "t-0/b", to: "t-0/a" });
+    expect(disk.execute({ type: "sync", path: "t-0/a" })).toEqual(done);
+    recording.fail = { call: "fsyncSync", error: osError("EIO") };
+    disk.execute({ type: "sync", path: "t-0/a" });
+    disk.execute({ type: "delete", path: "t-0/a" });
+    disk.execute({ type: "append", path: "t-0/a", bytes: bytes(3) });
+    expect(disk.execute({ type: "sync", path: "t-0/a" })).toEqual(done);
+  });
+
+  it("finishes writes that the OS accepts in pieces", () => {
+    recording.writeChunkMax = 3;
+    const payload = Uint8Array.from({ length: 20 }, (_v, i) => i);
+    disk.execute({ type: "append", path: "f", bytes: payload });
+    disk.execute({ type: "write", path: "f", position: 18, bytes: payload.subarray(0, 5) });
+    expect([...readFileSync(join(root, "f"))]).toEqual([...payload.subarray(0, 18), 0, 1, 2, 3, 4]);
+  });
+
+  it("keeps at most openFilesMax descriptors and closes them all on close()", () => {
+    make({ openFilesMax: 3 });
+    for (let i = 0; i < 10; i++)
+      disk.execute({ type: "append", path: `p-${i}/log`, bytes: bytes(i) });
+    expect(disk.openFiles).toBe(3);
+    expect(recording.fdPaths.size).toBe(3);
+    for (let i = 0; i < 10; i++) {
+      const result = disk.execute({ type: "read", path: `p-${i}/log`, position: 0, length: 10 });
+      expect(result).toEqual({ ok: true, type: "read", bytes: bytes(i) });
+      expect(recording.fdPaths.size).toBeLessThanOrEqual(3);
+    }
+    disk.close();
+    expect(recording.fdPaths.size).toBe(0);
+    expect(() => disk.execute({ type: "sync", path: "p-0/log" })).toThrow(/after close/);
+  });
+
+  it("closes the descriptor of a file it deletes or renames", () => {
+    disk.execute({ type: "append", path: "a", bytes: bytes(1) });
+    disk.execute({ type: "append", path: "b", bytes: bytes(1) });
+    expect([...recording.fdPaths.values()].sort()).toEqual(["a", "b"]);
+    disk.execute({ type: "delete", path: "a" });
+    disk.execute({ type: "rename", from: "b", to: "c" });
+    expect([...recording.fdPaths.values()]).toEqual([]);
+  });
+
+  it("treats a folder as no such file for read, sync, delete and rename", () => {
+    disk.execute({ type: "append", path: "t-0/a", bytes: bytes(1) });
+    const ops: DiskOp[] = [
+      { type: "read", path: "t-0", position: 0, length: 1 },
+      { type: "sync", path: "t-0" },
+      { type: "delete", path: "t-0" },
+      { type: "rename", from: "t-0", to: "u-0" },
+      { type: "read", path: "t-0/a/b", position: 0, length: 1 },
+    ];
+    for (const op of ops) expect(disk.execute(op)).toMatchObject({ ok: false, code: "ENOENT" });
+    expect(disk.execute({ type: "list", dir: "t-0/a" })).toEqual({
+      ok: true,
+      type: "list",
+      entries: [],
+    });
+  });
+
+  it("asserts when truncate would grow a file (a bug in the caller)", () => {
+    disk.execute({ type: "append", path: "f", bytes: bytes(1) });
+    expect(() => disk.execute({ type: "truncate", path: "f", size: 2 })).toThrow(/grow/);
+  });
+
+  it("submit completes later, in order, and drops queued work on close()", async () => {
+    const seen: string[] = [];
+    disk.submit({ type: "append", path: "f", bytes: bytes(1) }, () => seen.push("append"));
+    disk.submit({ type: "read", path: "f", position: 0, length: 5 }, (r) => {
+      seen.push(r.ok && r.type === "read" ? `read ${[...r.bytes]}` : "read failed");
+      // Work submitted from a completion joins the same FIFO.
+      disk.submit({ type: "sync", path: "f" }, (s) => seen.push(`sync ${s.ok}`));
+    });
+    expect(seen).toEqual([]);
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(seen).toEqual(["append", "read 1", "sync true"]);
+    disk.submit({ type: "append", path: "f", bytes: bytes(2) }, () => seen.push("never"));
+    disk.close();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(seen).toHaveLength(3);
+  });
+});
