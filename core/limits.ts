@@ -38,4 +38,10 @@ export const limits = {
   metadataEpochEntriesMax: 100_000,
   /** Segment files of the metadata log (each rolled at segmentBytes; snapshots delete old ones). */
   metadataSegmentsMax: 10_000,
+  /** Partitions one cluster may hold (the controller answers POLICY_VIOLATION past it). */
+  partitionsMax: 100_000,
+  /** Requests waiting on one connection behind the one in flight (clients pipeline a few). */
+  requestsQueuedPerConnectionMax: 1_000,
+  /** Requests waiting on all connections of one node (Kafka's queued.max.requests is 500). */
+  requestsQueuedMax: 10_000,
 } as const;
