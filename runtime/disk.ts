@@ -5,7 +5,8 @@
 // Ordering: `execute` runs one operation with synchronous fs calls and returns its result, so
 // operations complete in the order they are issued. `submit` queues an operation and calls `done`
 // later (never inside `submit`), draining the queue strictly in FIFO order on a macrotask; it is
-// what a node's driver uses, so that a completion never re-enters the step that issued it.
+// what a node's driver uses, so that a completion never re-enters the step that issued it. Mixing
+// them is allowed only while nothing submitted is pending (asserted), so the FIFO holds either way.
 //
 // Failed fsync is sticky: Linux may drop the dirty pages it could not write and report success to
 // a later fsync, so once a sync of a file fails every later sync of it fails too (EIO) until the
@@ -84,6 +85,11 @@ export class RuntimeDisk {
 
   /** Runs `op` now, synchronously. A bad path is a bug (assert); OS failures are error values. */
   execute(op: DiskOp): DiskResult {
+    assert(this.#queue.length === 0, "execute() would overtake operations already submitted");
+    return this.#executeNow(op);
+  }
+
+  #executeNow(op: DiskOp): DiskResult {
     assert(!this.#closed, "disk used after close()");
     assertPaths(op);
     try {
@@ -110,7 +116,7 @@ export class RuntimeDisk {
     try {
       let next = this.#queue.shift();
       while (next !== undefined && !this.#closed) {
-        next.done(this.execute(next.op));
+        next.done(this.#executeNow(next.op));
         next = this.#queue.shift();
       }
     } finally {

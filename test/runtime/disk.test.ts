@@ -269,9 +269,13 @@ describe("RuntimeDisk on real files", () => {
     await new Promise((resolve) => setImmediate(resolve));
     await new Promise((resolve) => setImmediate(resolve));
     expect(seen).toEqual(["append", "read 1", "sync true"]);
+    disk.submit({ type: "sync", path: "f" }, () => seen.push("sync"));
+    expect(() => disk.execute({ type: "sync", path: "f" })).toThrow(/overtake/);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(disk.execute({ type: "sync", path: "f" })).toEqual(done);
     disk.submit({ type: "append", path: "f", bytes: bytes(2) }, () => seen.push("never"));
     disk.close();
     await new Promise((resolve) => setImmediate(resolve));
-    expect(seen).toHaveLength(3);
+    expect(seen).toHaveLength(4);
   });
 });
