@@ -1,0 +1,219 @@
+// The Kafka wire-protocol listener: TCP connections, frames, one request at a time per connection
+// with responses in order (pipelined requests wait their turn), acks=0 produces answered by
+// silence, ApiVersions answered here. A malformed frame closes only its own connection.
+
+import net from "node:net";
+import { assert } from "../core/assert.ts";
+import type { ConnectionId, NodeId } from "../core/ids.ts";
+import { connectionId } from "../core/ids.ts";
+import { limits } from "../core/limits.ts";
+import type { ClientResponse } from "../core/protocol/index.ts";
+import type { Logger } from "./logger.ts";
+import type { ConnectionSink, NodeHost } from "./node-host.ts";
+import { apiVersionsResponse } from "./protocol/api-versions.ts";
+import { describeDecodeError } from "./protocol/decode-error.ts";
+import {
+  type DecodedRequest,
+  decodeRequest,
+  encodeResponse,
+  type RequestHeader,
+} from "./protocol/frame.ts";
+import { FrameSplitter } from "./protocol/frame-splitter.ts";
+
+export interface ServerOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly logger: Logger;
+  readonly connectionsMax?: number;
+  /** socket.request.max.bytes */
+  readonly requestBytesMax?: number;
+  /** Bytes of requests read but not yet answered, per connection, before reading pauses. */
+  readonly queuedBytesMax?: number;
+  /** Bytes written but not yet flushed to a slow reader before reading from it pauses. */
+  readonly writeBufferBytesMax?: number;
+}
+
+interface Connection {
+  readonly id: ConnectionId;
+  readonly socket: net.Socket;
+  readonly splitter: FrameSplitter;
+  readonly queue: { request: DecodedRequest; bytes: number }[];
+  queuedBytes: number;
+  inFlight: RequestHeader | undefined;
+  closed: boolean;
+}
+
+export class KafkaServer implements ConnectionSink {
+  readonly #options: ServerOptions;
+  readonly #connections = new Map<ConnectionId, Connection>();
+  readonly #server: net.Server;
+  #host: NodeHost | undefined;
+  #nextId = 1;
+
+  constructor(options: ServerOptions) {
+    this.#options = options;
+    this.#server = net.createServer({ noDelay: true }, (socket) => this.#accept(socket));
+  }
+
+  /** The node that answers requests; set before listen(). */
+  attach(host: NodeHost): void {
+    this.#host = host;
+  }
+
+  get connectionCount(): number {
+    return this.#connections.size;
+  }
+
+  listen(): Promise<net.AddressInfo> {
+    return new Promise((resolve, reject) => {
+      this.#server.once("error", reject);
+      this.#server.listen(this.#options.port, this.#options.host, () => {
+        this.#server.off("error", reject);
+        resolve(this.#server.address() as net.AddressInfo);
+      });
+    });
+  }
+
+  /** Stops accepting, closes every connection and waits for the listener to close. */
+  shutdown(): Promise<void> {
+    for (const connection of this.#connections.values()) this.#drop(connection, "server closing");
+    return new Promise((resolve) => this.#server.close(() => resolve()));
+  }
+
+  respond(id: ConnectionId, correlationId: number, response: ClientResponse): void {
+    const connection = this.#connections.get(id);
+    if (connection === undefined || connection.closed) return;
+    const header = connection.inFlight;
+    if (header === undefined || header.correlationId !== correlationId) {
+      // The core answers only the request in flight on a connection; anything else is a bug.
+      throw new Error(
+        `response ${correlationId} on connection ${id} is not for the request in flight`,
+      );
+    }
+    connection.inFlight = undefined;
+    this.#write(connection, encodeResponse(header, response));
+    this.#dispatch(connection);
+  }
+
+  close(id: ConnectionId, reason: string): void {
+    const connection = this.#connections.get(id);
+    if (connection !== undefined) this.#drop(connection, reason);
+  }
+
+  #accept(socket: net.Socket): void {
+    const max = this.#options.connectionsMax ?? limits.connectionsMax;
+    if (this.#connections.size >= max) {
+      this.#options.logger.warn("connection refused: too many connections", { max });
+      socket.destroy();
+      return;
+    }
+    const id = connectionId(this.#nextId++);
+    const splitter = new FrameSplitter(this.#options.requestBytesMax ?? limits.requestBytesMax);
+    const connection: Connection = {
+      id,
+      socket,
+      splitter,
+      queue: [],
+      queuedBytes: 0,
+      inFlight: undefined,
+      closed: false,
+    };
+    this.#connections.set(id, connection);
+    socket.on("data", (chunk) => this.#receive(connection, chunk));
+    socket.on("drain", () => this.#maybeResume(connection));
+    socket.on("error", (error) =>
+      this.#options.logger.debug("socket error", { connection: id, error: error.message }),
+    );
+    socket.on("close", () => this.#forget(connection));
+  }
+
+  #receive(connection: Connection, chunk: Uint8Array): void {
+    if (connection.closed) return;
+    const frames = connection.splitter.push(chunk);
+    if (!frames.ok) {
+      this.#drop(connection, describeDecodeError(frames.error));
+      return;
+    }
+    for (const frame of frames.value) {
+      const decoded = decodeRequest(frame);
+      if (!decoded.ok) {
+        this.#drop(connection, describeDecodeError(decoded.error));
+        return;
+      }
+      connection.queue.push({ request: decoded.value, bytes: frame.length });
+      connection.queuedBytes += frame.length;
+    }
+    this.#dispatch(connection);
+    this.#maybePause(connection);
+  }
+
+  /** Hands the next queued request to the node, if none is in flight. */
+  #dispatch(connection: Connection): void {
+    while (!connection.closed && connection.inFlight === undefined) {
+      const next = connection.queue.shift();
+      if (next === undefined) break;
+      connection.queuedBytes -= next.bytes;
+      const { header, request } = next.request;
+      if (request.api === "ApiVersions") {
+        const body = apiVersionsResponse(header.apiVersion);
+        this.#write(connection, encodeResponse(header, { api: "ApiVersions", body }));
+        continue;
+      }
+      const host = this.#host;
+      assert(host !== undefined, "server has no node attached");
+      // acks=0: Kafka sends no response at all, so the next request may go at once.
+      const silent = request.api === "Produce" && request.body.acks === 0;
+      if (!silent) connection.inFlight = header;
+      host.deliver({
+        type: "client-request",
+        connection: connection.id,
+        correlationId: header.correlationId,
+        request,
+      });
+    }
+    this.#maybeResume(connection);
+  }
+
+  #write(connection: Connection, bytes: Uint8Array): void {
+    connection.socket.write(bytes);
+    this.#maybePause(connection);
+  }
+
+  #maybePause(connection: Connection): void {
+    const queuedMax = this.#options.queuedBytesMax ?? 64 * 1024 * 1024;
+    const writeMax = this.#options.writeBufferBytesMax ?? 16 * 1024 * 1024;
+    if (connection.queuedBytes > queuedMax || connection.socket.writableLength > writeMax) {
+      connection.socket.pause();
+    }
+  }
+
+  #maybeResume(connection: Connection): void {
+    const queuedMax = this.#options.queuedBytesMax ?? 64 * 1024 * 1024;
+    const writeMax = this.#options.writeBufferBytesMax ?? 16 * 1024 * 1024;
+    if (connection.closed || !connection.socket.isPaused()) return;
+    if (connection.queuedBytes <= queuedMax && connection.socket.writableLength <= writeMax) {
+      connection.socket.resume();
+    }
+  }
+
+  #drop(connection: Connection, reason: string): void {
+    if (connection.closed) return;
+    this.#options.logger.info("closing connection", { connection: connection.id, reason });
+    connection.socket.destroy();
+    this.#forget(connection);
+  }
+
+  #forget(connection: Connection): void {
+    if (!this.#connections.has(connection.id)) return;
+    connection.closed = true;
+    connection.queue.length = 0;
+    this.#connections.delete(connection.id);
+    this.#host?.deliver({ type: "connection-closed", connection: connection.id });
+  }
+}
+
+/** The address clients should use, for the "how to connect" hint. */
+export function describeListener(address: net.AddressInfo, nodeId: NodeId): string {
+  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  return `node ${nodeId} listening on ${host}:${address.port}`;
+}
