@@ -251,7 +251,7 @@ describe("no parser ever throws on bad bytes", () => {
     });
   const inputs = fc.oneof(fc.uint8Array({ maxLength: 200 }), batchBytes);
 
-  test.prop([inputs, fc.nat(80)])("random and mutated bytes", (bytes, skip) => {
+  test.prop([inputs, fc.nat(80)], { numRuns: 2000 })("random and mutated bytes", (bytes, skip) => {
     const position = Math.min(skip, bytes.length);
     noThrow(() => readBatchHeader(bytes, position));
     noThrow(() => validateBatch(bytes, position));
