@@ -38,6 +38,18 @@ export const limits = {
   metadataEpochEntriesMax: 100_000,
   /** Segment files of the metadata log (each rolled at segmentBytes; snapshots delete old ones). */
   metadataSegmentsMax: 10_000,
+  /** Requests one simulated client keeps in flight to one node (max.in.flight is at most this). */
+  clientInFlightPerConnectionMax: 100,
+  /** Nodes a simulated client tracks (bootstrap plus those named by Metadata). */
+  clientNodesMax: 1_000,
+  /** Partitions a simulated client tracks (producer accumulator, consumer assignment, metadata). */
+  clientPartitionsMax: 10_000,
+  /** Application operations a simulated client holds at once, queued or outstanding. */
+  clientPendingOpsMax: 10_000,
+  /** Records a simulated producer holds before they are acknowledged (buffer.memory, in records). */
+  producerRecordsQueuedMax: 100_000,
+  /** Fetched records a simulated consumer buffers before polls return them. */
+  consumerBufferedRecordsMax: 10_000,
   /** Partitions one cluster may hold (the controller answers POLICY_VIOLATION past it). */
   partitionsMax: 100_000,
   /** Requests waiting on one connection behind the one in flight (clients pipeline a few). */
