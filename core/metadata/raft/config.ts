@@ -3,6 +3,7 @@
 
 import { assert } from "../../assert.ts";
 import type { Bytes, Millis, NodeId } from "../../ids.ts";
+import { limits } from "../../limits.ts";
 import { type Crc32c, crc32c } from "../../log/crc32c.ts";
 
 export interface RaftConfig {
@@ -31,6 +32,8 @@ export interface RaftConfig {
   readonly snapshotThresholdBytes: Bytes;
   /** Bytes one recovery or catch-up read asks the disk for. */
   readonly readChunkBytes: Bytes;
+  /** Bytes of applied entries kept in memory for fast reads (at most limits.metadataTailCacheBytes). */
+  readonly tailCacheBytes: Bytes;
   /** CRC-32C; the runtime may inject a native one (proven equal to core's). */
   readonly crc: Crc32c;
 }
@@ -47,6 +50,7 @@ export const defaultRaftTiming = {
   segmentBytes: 1_048_576,
   snapshotThresholdBytes: 20_971_520,
   readChunkBytes: 65_536,
+  tailCacheBytes: limits.metadataTailCacheBytes,
 } as const;
 
 export function raftConfig(
@@ -64,6 +68,7 @@ export function raftConfig(
   assert(config.voters.length > 0, "a quorum needs at least one voter");
   assert(new Set(config.voters).size === config.voters.length, "duplicate voter ids");
   assert(config.fetchMaxWaitMs < config.requestTimeoutMs, "long poll must end before a timeout");
+  assert(config.tailCacheBytes <= limits.metadataTailCacheBytes, "tail cache over its limit");
   assert(config.readChunkBytes >= 64 && config.fetchMaxBytes >= 64, "read sizes too small");
   return config;
 }

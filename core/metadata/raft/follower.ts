@@ -168,13 +168,12 @@ export function followerWakeup(ctx: RaftContext): number | undefined {
   let at = role.type === "follower" ? role.fetchDeadline : Number.POSITIVE_INFINITY;
   if (loop.inflight !== undefined) at = Math.min(at, loop.inflight.deadline);
   const synced = ctx.log.syncedEndOffset >= ctx.log.logEndOffset;
-  if (loop.inflight === undefined && loop.nextFetchAt !== undefined && synced) {
-    at = Math.min(at, loop.nextFetchAt);
-  }
   if (role.type === "follower" && role.snapshot !== undefined) {
     const s = role.snapshot;
     if (s.inflight !== undefined) at = Math.min(at, s.inflight.deadline);
     else if (s.nextAt !== undefined && !s.completing) at = Math.min(at, s.nextAt);
+  } else if (loop.inflight === undefined && loop.nextFetchAt !== undefined && synced) {
+    at = Math.min(at, loop.nextFetchAt);
   }
   return Number.isFinite(at) ? at : undefined;
 }

@@ -268,7 +268,7 @@ export class MetadataLog {
   trimTail(keepFrom: Offset): void {
     let drop = 0;
     let bytes = this.#tailBytes;
-    while (drop < this.#tail.length && bytes > limits.metadataTailCacheBytes) {
+    while (drop < this.#tail.length && bytes > this.#deps.config.tailCacheBytes) {
       const e = this.#tail[drop]!;
       if (e.offset >= keepFrom) break;
       bytes -= e.bytes.length;

@@ -271,7 +271,7 @@ export class Recovery {
       this.#epochStarts.push({ epoch, start: offset });
     this.#tail.push({ offset, epoch, bytes: bytes.slice() });
     this.#tailBytes += bytes.length;
-    while (this.#tailBytes > limits.metadataTailCacheBytes && this.#tailHead < this.#tail.length) {
+    while (this.#tailBytes > this.#config.tailCacheBytes && this.#tailHead < this.#tail.length) {
       this.#tailBytes -= this.#tail[this.#tailHead]!.bytes.length;
       this.#tailHead++;
     }

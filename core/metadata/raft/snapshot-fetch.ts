@@ -21,6 +21,7 @@ export function startSnapshotFetch(ctx: RaftContext, role: FollowerRole, id: Raf
     return;
   }
   ctx.outbox.mark("raft-follower-fetching-snapshot");
+  role.fetch.nextFetchAt = undefined;
   role.snapshot = {
     id,
     position: 0,

@@ -1,0 +1,10 @@
+// Raft safety after every step and liveness after healing, with 5 voters and one observer, over
+// random fault schedules (crash with loss of unsynced bytes, restart, partitions, isolation,
+// message drops, graceful resignation).
+
+import { it } from "vitest";
+import { checkRandomFaultSchedules } from "../support/property.ts";
+
+it("stays safe and recovers liveness under random faults (5 voters)", () => {
+  checkRandomFaultSchedules(5, 80, 0x5eed_0005);
+});
