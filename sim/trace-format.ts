@@ -1,0 +1,274 @@
+// The trace file format (NDJSON) shared by the simulator, its exporters and the viewer: a header
+// line, then one event per line `{seq, t, node?, type, ...}`. Invariant: encoding is a pure
+// function of the event (keys in insertion order), so equal runs give byte-identical lines.
+//
+// Bytes: a Uint8Array is written as {"$bytes": length, "head": hex of the first 16 bytes,
+// "fnv": FNV-1a 32 of all bytes} (compact, and any changed byte changes the line), or with
+// `fullBytes` as {"$bytes": length, "b64": base64}. A bigint is {"$bigint": "decimal"}; a Map is
+// {"$map": [[k, v], ...]}; a Set is {"$set": [...]}. Undefined object fields are left out.
+
+import type { DiskOpType } from "../core/disk.ts";
+import type { NodeId } from "../core/ids.ts";
+import type { TraceEvent, TraceEventType } from "../core/trace.ts";
+import type { Fault } from "./faults.ts";
+
+export const traceFormat = "runnel-trace";
+export const traceVersion = 1;
+
+export type MessageKind = "peer" | "request" | "response";
+export type ConnectionKind = "peer" | "client";
+export type NodeRole = "server" | "client";
+
+export type FailureKind =
+  | "node-step"
+  | "node-invariant"
+  | "global-invariant"
+  | "final-check"
+  | "contract";
+
+/** Events the world itself records (node `trace` effects are core's TraceEvent). */
+export type SimTraceEvent =
+  /** `at` is the arrival time, or null when the message waits (clog, partition, handshake). */
+  | {
+      readonly type: "net-send";
+      readonly msg: number;
+      readonly from: NodeId;
+      readonly to: NodeId;
+      readonly conn: number;
+      readonly kind: MessageKind;
+      readonly size: number;
+      readonly at: number | null;
+      readonly body?: unknown;
+    }
+  | {
+      readonly type: "net-deliver";
+      readonly msg: number;
+      readonly from: NodeId;
+      readonly to: NodeId;
+      readonly conn: number;
+    }
+  | {
+      readonly type: "net-drop";
+      readonly msg: number;
+      readonly from: NodeId;
+      readonly to: NodeId;
+      readonly conn: number;
+      readonly reason: string;
+    }
+  | {
+      readonly type: "conn-open";
+      readonly conn: number;
+      readonly from: NodeId;
+      readonly to: NodeId;
+      readonly kind: ConnectionKind;
+    }
+  | {
+      readonly type: "conn-break";
+      readonly conn: number;
+      readonly from: NodeId;
+      readonly to: NodeId;
+      readonly reason: string;
+      readonly lost: number;
+    }
+  | { readonly type: "fault"; readonly fault: Fault }
+  | { readonly type: "fault-skipped"; readonly fault: Fault; readonly reason: string }
+  | {
+      readonly type: "proc-crash";
+      readonly incarnation: number;
+      readonly diskOpsLost: number;
+      readonly inputsLost: number;
+      readonly unsyncedBytesLost: number;
+    }
+  | { readonly type: "proc-start"; readonly incarnation: number }
+  | { readonly type: "proc-pause" }
+  | { readonly type: "proc-resume"; readonly queued: number }
+  | { readonly type: "proc-wipe" }
+  | { readonly type: "clock"; readonly local: number; readonly rate: number }
+  | {
+      readonly type: "disk-op";
+      readonly id: number;
+      readonly op: DiskOpType;
+      readonly path: string;
+      readonly ok: boolean;
+      readonly code?: string | undefined;
+    }
+  | { readonly type: "timer"; readonly local: number }
+  | { readonly type: "phase"; readonly phase: "quiet"; readonly core: readonly NodeId[] }
+  | { readonly type: "failure"; readonly kind: FailureKind; readonly message: string };
+
+export type SimTraceEventType = SimTraceEvent["type"];
+
+// The world's event names and core's must never collide: a line's `type` says who wrote it.
+type Collisions = Extract<SimTraceEventType, TraceEventType>;
+const namesAreDisjoint: [Collisions] extends [never] ? true : false = true;
+void namesAreDisjoint;
+
+/** One line of the trace after the header. `node` is absent for world-wide events. */
+export type TraceRecord = {
+  readonly seq: number;
+  /** True simulated time in ms (not the node's clock). */
+  readonly t: number;
+  readonly node?: NodeId;
+} & (SimTraceEvent | TraceEvent);
+
+export interface TraceNode {
+  readonly id: NodeId;
+  readonly role: NodeRole;
+}
+
+/** The first line: enough to replay the run (seed, commit, config) and to read the rest. */
+export interface TraceHeader {
+  readonly format: typeof traceFormat;
+  readonly version: typeof traceVersion;
+  readonly seed: string;
+  readonly commit: string;
+  readonly nodes: readonly TraceNode[];
+  /** The run's configuration as given (JSON-safe). */
+  readonly config: unknown;
+  /** The drawn swarm parameters and the fault schedule. */
+  readonly faults: unknown;
+}
+
+export interface EncodeOptions {
+  readonly fullBytes: boolean;
+}
+
+const hexDigits = "0123456789abcdef";
+
+/** FNV-1a 32 over bytes, as 8 hex digits. */
+export function fnv32Hex(bytes: Uint8Array): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
+  return (h >>> 0).toString(16).padStart(8, "0");
+}
+
+function hexHead(bytes: Uint8Array, count: number): string {
+  let out = "";
+  const end = Math.min(count, bytes.length);
+  for (let i = 0; i < end; i++) {
+    const b = bytes[i]!;
+    out += hexDigits[b >> 4]! + hexDigits[b & 15]!;
+  }
+  return out;
+}
+
+function encodeBytes(bytes: Uint8Array, options: EncodeOptions): string {
+  if (options.fullBytes) {
+    const b64 = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");
+    return `{"$bytes":${bytes.length},"b64":"${b64}"}`;
+  }
+  return `{"$bytes":${bytes.length},"head":"${hexHead(bytes, 16)}","fnv":"${fnv32Hex(bytes)}"}`;
+}
+
+/** JSON text of `value` under the rules in this file's header. */
+export function encodeValue(value: unknown, options: EncodeOptions, depth = 0): string {
+  if (depth > 64) throw new Error("trace value nested deeper than 64 levels (a cycle?)");
+  switch (typeof value) {
+    case "string":
+      return JSON.stringify(value);
+    case "number":
+      return Number.isFinite(value) ? String(value) : "null";
+    case "boolean":
+      return value ? "true" : "false";
+    case "bigint":
+      return `{"$bigint":"${value.toString()}"}`;
+    case "object":
+      return encodeObject(value, options, depth);
+    default:
+      // undefined, functions and symbols have no JSON form.
+      return "null";
+  }
+}
+
+function encodeObject(value: object | null, options: EncodeOptions, depth: number): string {
+  if (value === null) return "null";
+  if (value instanceof Uint8Array) return encodeBytes(value, options);
+  if (Array.isArray(value)) {
+    let out = "[";
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) out += ",";
+      out += encodeValue(value[i], options, depth + 1);
+    }
+    return `${out}]`;
+  }
+  if (value instanceof Map) {
+    return `{"$map":${encodeValue([...value.entries()], options, depth + 1)}}`;
+  }
+  if (value instanceof Set) return `{"$set":${encodeValue([...value], options, depth + 1)}}`;
+  return `{${encodeFields(value as Record<string, unknown>, options, depth, true)}}`;
+}
+
+/** `"k":v` pairs of an object's own fields, comma-separated, undefined fields left out. */
+function encodeFields(
+  value: Record<string, unknown>,
+  options: EncodeOptions,
+  depth: number,
+  first: boolean,
+): string {
+  let out = "";
+  let needComma = !first;
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    const field = value[key];
+    if (field === undefined) continue;
+    if (needComma) out += ",";
+    out += `${JSON.stringify(key)}:${encodeValue(field, options, depth + 1)}`;
+    needComma = true;
+  }
+  return out;
+}
+
+/** One trace line (without the newline). */
+export function encodeRecord(
+  seq: number,
+  t: number,
+  node: NodeId | undefined,
+  event: SimTraceEvent | TraceEvent,
+  options: EncodeOptions,
+): string {
+  const prefix =
+    node === undefined ? `{"seq":${seq},"t":${t}` : `{"seq":${seq},"t":${t},"node":${node}`;
+  return `${prefix}${encodeFields(event as unknown as Record<string, unknown>, options, 0, false)}}`;
+}
+
+/**
+ * The trace hash: two 32-bit FNV-1a-style lanes (different bases and multipliers) over the UTF-16
+ * code units of every line and its newline, printed as 16 hex digits. Cheap, and equal traces
+ * always give equal hashes; it is for comparing runs, not for security.
+ */
+export class TraceHash {
+  #a = 0x811c9dc5;
+  #b = 0x2f6b4c1d;
+
+  update(line: string): void {
+    let a = this.#a;
+    let b = this.#b;
+    for (let i = 0; i < line.length; i++) {
+      const c = line.charCodeAt(i);
+      a = Math.imul(a ^ c, 0x01000193);
+      b = Math.imul(b ^ c, 0x5bd1e995);
+    }
+    this.#a = Math.imul(a ^ 10, 0x01000193);
+    this.#b = Math.imul(b ^ 10, 0x5bd1e995);
+  }
+
+  /** A 32-bit summary of everything so far (for locating the first divergent line). */
+  get lane(): number {
+    return (this.#a ^ (this.#b >>> 7)) >>> 0;
+  }
+
+  hex(): string {
+    return (
+      (this.#a >>> 0).toString(16).padStart(8, "0") + (this.#b >>> 0).toString(16).padStart(8, "0")
+    );
+  }
+}
+
+/** Parses one trace line (header or record); the viewer and exporters read traces with it. */
+export function parseTraceLine(line: string): TraceHeader | TraceRecord {
+  return JSON.parse(line) as TraceHeader | TraceRecord;
+}
+
+export function isTraceHeader(value: TraceHeader | TraceRecord): value is TraceHeader {
+  return (value as TraceHeader).format === traceFormat;
+}
