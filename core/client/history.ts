@@ -43,7 +43,7 @@ export interface CommittedOffset {
 
 interface HistoryOpBase {
   readonly phase: HistoryPhase;
-  readonly process: ProcessId;
+  readonly processId: ProcessId;
   /** Pairs an invoke with its completion: unique among the ops of one process. */
   readonly opId: number;
   /** Simulated time of this event. */
