@@ -10,13 +10,13 @@ import type { HistoryOp, ProcessId, SendOp } from "./history.ts";
 import type { SendCompletion, SendRecord } from "./producer-ops.ts";
 
 export class ProducerHistory {
-  readonly process: ProcessId;
+  readonly processId: ProcessId;
   readonly #open = new Set<number>();
   #crashed = false;
 
-  constructor(process: ProcessId) {
-    assert(Number.isSafeInteger(process) && process >= 0, `process id ${process}`);
-    this.process = process;
+  constructor(processId: ProcessId) {
+    assert(Number.isSafeInteger(processId) && processId >= 0, `process id ${processId}`);
+    this.processId = processId;
   }
 
   get openOps(): number {
@@ -29,7 +29,14 @@ export class ProducerHistory {
     assert(this.#open.size <= limits.clientPendingOpsMax, "too many open history ops");
     this.#open.add(opId);
     const sends = records.map((r) => ({ key: r.key, value: r.value, offset: null }));
-    emit(outbox, { type: "send", phase: "invoke", process: this.process, opId, time: now, sends });
+    emit(outbox, {
+      type: "send",
+      phase: "invoke",
+      processId: this.processId,
+      opId,
+      time: now,
+      sends,
+    });
   }
 
   complete(outbox: Outbox, now: Millis, c: SendCompletion): void {
@@ -38,7 +45,7 @@ export class ProducerHistory {
     const op: SendOp = {
       type: "send",
       phase: c.type,
-      process: this.process,
+      processId: this.processId,
       opId: c.opId,
       time: now,
       sends: c.records,
@@ -50,7 +57,7 @@ export class ProducerHistory {
   /** The workload tore the client down: recorded after every open op ended as info. */
   crash(outbox: Outbox, now: Millis, opId: number): void {
     assert(this.#open.size === 0, "crash recorded with ops still open");
-    const base = { type: "crash", process: this.process, opId, time: now } as const;
+    const base = { type: "crash", processId: this.processId, opId, time: now } as const;
     emit(outbox, { ...base, phase: "invoke" });
     emit(outbox, { ...base, phase: "info", error: "crash" });
     this.#crashed = true;

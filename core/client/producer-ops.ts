@@ -36,6 +36,12 @@ interface OpenOp {
 export class SendOps {
   readonly #ops = new Map<number, OpenOp>();
   #nextOpId = 0;
+  #unsettledRecords = 0;
+
+  /** Records of open ops without an outcome yet: queued or in flight. */
+  get unsettledRecords(): number {
+    return this.#unsettledRecords;
+  }
 
   /** Whether another op may open (the client holds at most clientPendingOpsMax). */
   get full(): boolean {
@@ -50,6 +56,7 @@ export class SendOps {
     assert(records.length > 0, "a send op needs at least one record");
     assert(!this.full, "too many open send ops");
     const opId = this.#nextOpId++;
+    this.#unsettledRecords += records.length;
     this.#ops.set(opId, {
       records,
       outcomes: records.map(() => undefined),
@@ -77,6 +84,7 @@ export class SendOps {
     assert(op.outcomes[index] === undefined, `record ${index} of op ${opId} settled twice`);
     op.outcomes[index] = outcome;
     op.remaining--;
+    this.#unsettledRecords--;
     if (op.remaining > 0) return undefined;
     this.#ops.delete(opId);
     return completion(opId, op);
@@ -92,14 +100,18 @@ export class SendOps {
       done.push(completion(opId, op));
     }
     this.#ops.clear();
+    this.#unsettledRecords = 0;
     return done;
   }
 
   checkInvariants(): void {
+    let unsettled = 0;
     for (const [opId, op] of this.#ops) {
       const open = op.outcomes.filter((o) => o === undefined).length;
       assert(open === op.remaining && open > 0, `op ${opId} remaining count drifted`);
+      unsettled += open;
     }
+    assert(unsettled === this.#unsettledRecords, "unsettled record count drifted");
   }
 }
 

@@ -4,32 +4,25 @@
 // records every op's invoke and its one completion (ok with offsets, fail, or info) in the history.
 
 import { assert, assertNever } from "../assert.ts";
-import { ErrorCode, errorName, isRetriable } from "../error-codes.ts";
-import type { Millis, NodeId, Offset } from "../ids.ts";
+import type { Millis, NodeId } from "../ids.ts";
 import { limits } from "../limits.ts";
 import type { Effect, Input, Node, NodeView } from "../node.ts";
 import { Outbox } from "../outbox.ts";
-import type { ClientResponse, ProduceResponse } from "../protocol/index.ts";
+import type { ClientResponse } from "../protocol/index.ts";
 import type { Rng } from "../rng.ts";
 import type { ProducerConfig } from "./client-config.ts";
-import { backoffMs, ClientNetwork, type InFlight } from "./client-network.ts";
-import { MetadataCache, type MetadataView, type RefreshReason } from "./metadata-cache.ts";
+import { ClientNetwork, type InFlight } from "./client-network.ts";
+import { MetadataCache, type MetadataView } from "./metadata-cache.ts";
 import { type PartitionQueue, RecordAccumulator } from "./producer-accumulator.ts";
-import {
-  NO_PRODUCER_IDENTITY,
-  type ProducerBatch,
-  provesNotAppended,
-  recordOffset,
-} from "./producer-batch.ts";
 import { ProducerHistory } from "./producer-history.ts";
-import { type SendCompletion, SendOps, type SendRecord } from "./producer-ops.ts";
-import { buildProduceRequest } from "./producer-request.ts";
+import { SendOps, type SendRecord } from "./producer-ops.ts";
+import { ProducerSender, type ProducerTag } from "./producer-sender.ts";
 import { encodeInt, type KeyMap } from "./workload-keys.ts";
 
 export interface ProducerOptions {
   readonly nodeId: NodeId;
   /** The Jepsen process this client is; a restarted client is a new process. */
-  readonly process: number;
+  readonly processId: number;
   readonly config: ProducerConfig;
   readonly keyMap: KeyMap;
   readonly rng: Rng;
@@ -40,7 +33,7 @@ export type ProducerCommand = { readonly type: "send"; readonly records: readonl
 
 export interface ProducerView extends NodeView {
   readonly kind: "producer";
-  readonly process: number;
+  readonly processId: number;
   readonly pendingOps: number;
   readonly queuedRecords: number;
   readonly inFlightRequests: readonly {
@@ -59,33 +52,19 @@ export interface ProducerView extends NodeView {
   readonly metadata: MetadataView;
 }
 
-type Tag =
-  | { readonly type: "metadata" }
-  | { readonly type: "produce"; readonly batches: readonly ProducerBatch[] };
-
-const refreshOn: ReadonlyMap<number, RefreshReason> = new Map<number, RefreshReason>([
-  [ErrorCode.NOT_LEADER_OR_FOLLOWER, "not-leader"],
-  [ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, "unknown-topic-or-partition"],
-  [ErrorCode.LEADER_NOT_AVAILABLE, "leader-not-available"],
-  [ErrorCode.FENCED_LEADER_EPOCH, "not-leader"],
-  [ErrorCode.KAFKA_STORAGE_ERROR, "not-leader"],
-]);
-
 export class SimProducer implements Node<ProducerView> {
   readonly #id: NodeId;
   readonly #config: ProducerConfig;
   readonly #keyMap: KeyMap;
   readonly #rng: Rng;
   readonly #outbox = new Outbox();
-  readonly #network: ClientNetwork<Tag>;
+  readonly #network: ClientNetwork<ProducerTag>;
   readonly #metadata: MetadataCache;
   readonly #accumulator: RecordAccumulator;
   readonly #ops = new SendOps();
   readonly #history: ProducerHistory;
-  /** Records accepted and not yet settled: queued or in flight. */
-  #unsettledRecords = 0;
+  readonly #sender: ProducerSender;
   #lastNow: Millis = 0;
-  #drainCursor = 0;
   #crashed = false;
 
   constructor(options: ProducerOptions) {
@@ -93,10 +72,20 @@ export class SimProducer implements Node<ProducerView> {
     this.#config = options.config;
     this.#keyMap = options.keyMap;
     this.#rng = options.rng;
-    this.#network = new ClientNetwork<Tag>(options.config);
+    this.#network = new ClientNetwork<ProducerTag>(options.config);
     this.#metadata = new MetadataCache(options.config, options.rng);
     this.#accumulator = new RecordAccumulator(options.config);
-    this.#history = new ProducerHistory(options.process);
+    this.#history = new ProducerHistory(options.processId);
+    this.#sender = new ProducerSender({
+      config: this.#config,
+      rng: this.#rng,
+      network: this.#network,
+      metadata: this.#metadata,
+      accumulator: this.#accumulator,
+      ops: this.#ops,
+      history: this.#history,
+      outbox: this.#outbox,
+    });
   }
 
   step(now: Millis, input: Input): readonly Effect[] {
@@ -163,7 +152,8 @@ export class SimProducer implements Node<ProducerView> {
   #send(now: Millis, records: readonly SendRecord[]): void {
     for (const r of records) assert(this.#keyMap.has(r.key), `send to unknown key ${r.key}`);
     const full =
-      this.#ops.full || this.#unsettledRecords + records.length > limits.producerRecordsQueuedMax;
+      this.#ops.full ||
+      this.#ops.unsettledRecords + records.length > limits.producerRecordsQueuedMax;
     const opId = full ? this.#ops.reserveId() : this.#ops.open(records);
     this.#history.invoke(this.#outbox, now, opId, records);
     if (full) {
@@ -189,7 +179,6 @@ export class SimProducer implements Node<ProducerView> {
         timestampMs: now,
       };
       this.#accumulator.append(now, topic, partition, record);
-      this.#unsettledRecords++;
     });
   }
 
@@ -200,76 +189,11 @@ export class SimProducer implements Node<ProducerView> {
     }
     for (const batch of this.#accumulator.expire(now, this.#config.deliveryTimeoutMs)) {
       this.#outbox.mark("producer-batch-expired");
-      this.#settleFailed(now, batch, "DELIVERY_TIMEOUT");
+      this.#sender.settleFailed(now, batch, "DELIVERY_TIMEOUT");
     }
     const maxInFlight = this.#config.maxInFlightRequestsPerConnection;
     this.#metadata.maybeSend(now, this.#network, this.#outbox, maxInFlight, { type: "metadata" });
-    this.#drain(now);
-  }
-
-  /** Kafka mutes a partition while one of its batches is in flight when max.in.flight is 1. */
-  #muted(queue: PartitionQueue): boolean {
-    return this.#config.maxInFlightRequestsPerConnection === 1 && queue.inFlight > 0;
-  }
-
-  #drain(now: Millis): void {
-    const queues = [...this.#accumulator.queues()];
-    if (queues.length === 0) return;
-    const start = this.#drainCursor++ % queues.length;
-    const byLeader = new Map<NodeId, PartitionQueue[]>();
-    for (let i = 0; i < queues.length; i++) {
-      const queue = queues[(start + i) % queues.length]!;
-      if (this.#muted(queue) || this.#accumulator.sendable(now, queue) === undefined) continue;
-      const leader = this.#metadata.leader(queue.topic, queue.partition);
-      if (leader === undefined) {
-        if (this.#metadata.topic(queue.topic) !== undefined) {
-          this.#metadata.requestUpdate("no-leader", this.#outbox);
-        }
-        continue;
-      }
-      const list = byLeader.get(leader);
-      if (list === undefined) byLeader.set(leader, [queue]);
-      else list.push(queue);
-    }
-    const maxInFlight = this.#config.maxInFlightRequestsPerConnection;
-    for (const [leader, list] of byLeader) {
-      while (this.#network.canSend(now, leader, maxInFlight)) {
-        const batches = this.#takeRequestBatches(now, list);
-        if (batches.length === 0) break;
-        this.#sendProduce(now, leader, batches);
-      }
-    }
-  }
-
-  /** One batch per partition, up to max.request.size (the first batch always goes). */
-  #takeRequestBatches(now: Millis, queues: readonly PartitionQueue[]): ProducerBatch[] {
-    const batches: ProducerBatch[] = [];
-    let bytes = 0;
-    for (const queue of queues) {
-      if (this.#muted(queue)) continue;
-      const batch = this.#accumulator.sendable(now, queue);
-      if (batch === undefined) continue;
-      if (batches.length > 0 && bytes + batch.sizeBytes > this.#config.maxRequestSizeBytes) break;
-      batches.push(this.#accumulator.take(queue));
-      bytes += batch.sizeBytes;
-    }
-    return batches;
-  }
-
-  #sendProduce(now: Millis, leader: NodeId, batches: readonly ProducerBatch[]): void {
-    const body = buildProduceRequest(this.#config, batches, NO_PRODUCER_IDENTITY);
-    for (const batch of batches) batch.attempts++;
-    if (this.#config.acks !== 0) {
-      this.#network.send(now, this.#outbox, leader, body, "Produce", { type: "produce", batches });
-      return;
-    }
-    // acks=0: no answer will ever come, so nothing is known about these records.
-    this.#network.send(now, this.#outbox, leader, body, "Produce", { type: "metadata" }, false);
-    for (const batch of batches) {
-      this.#accumulator.landed(batch);
-      batch.maybeAppended = true;
-      this.#settle(now, batch, { type: "info", error: "ACKS_0" });
-    }
+    this.#sender.drain(now);
   }
 
   #onResponse(now: Millis, from: NodeId, correlationId: number, response: ClientResponse): void {
@@ -285,111 +209,23 @@ export class SimProducer implements Node<ProducerView> {
         break;
       case "produce":
         assert(response.api === "Produce", `Produce answered with ${response.api}`);
-        this.#onProduceResponse(now, entry.tag.batches, response.body);
+        this.#sender.onProduceResponse(now, entry.tag.batches, response.body);
         break;
       default:
         assertNever(entry.tag, "request tag");
     }
   }
 
-  #onProduceResponse(now: Millis, batches: readonly ProducerBatch[], body: ProduceResponse): void {
-    const answers = new Map<string, { errorCode: number; baseOffset: Offset }>();
-    for (const topic of body.responses) {
-      for (const p of topic.partitionResponses) answers.set(`${topic.name}-${p.index}`, p);
-    }
-    for (const batch of batches) {
-      this.#accumulator.landed(batch);
-      const answer = answers.get(`${batch.topic}-${batch.partition}`);
-      if (answer === undefined || (answer.errorCode === ErrorCode.NONE && answer.baseOffset < 0)) {
-        // A broker bug, not a Kafka outcome: the append may or may not have happened.
-        this.#outbox.mark("producer-malformed-produce-answer");
-        batch.maybeAppended = true;
-        this.#retryOrSettle(now, batch, "MALFORMED_RESPONSE");
-      } else if (answer.errorCode === ErrorCode.NONE) {
-        this.#settleAcknowledged(now, batch, answer.baseOffset);
-      } else {
-        this.#onBatchError(now, batch, answer.errorCode);
-      }
-    }
-  }
-
-  #onBatchError(now: Millis, batch: ProducerBatch, errorCode: number): void {
-    if (!provesNotAppended(errorCode, this.#config.acks)) batch.maybeAppended = true;
-    const reason = refreshOn.get(errorCode);
-    if (reason !== undefined) this.#metadata.requestUpdate(reason, this.#outbox);
-    if (isRetriable(errorCode)) {
-      this.#retryOrSettle(now, batch, errorName(errorCode));
-    } else {
-      this.#outbox.mark("producer-non-retriable-error");
-      this.#settleFailed(now, batch, errorName(errorCode));
-    }
-  }
-
   /** Requests lost with their connection (broken or timed out): outcomes unknown, retry. */
-  #onLost(now: Millis, lost: readonly InFlight<Tag>[], error: string): void {
+  #onLost(now: Millis, lost: readonly InFlight<ProducerTag>[], error: string): void {
     for (const entry of lost) {
       if (entry.tag.type === "metadata") {
         this.#metadata.onFailure(now);
         continue;
       }
-      for (const batch of entry.tag.batches) {
-        this.#accumulator.landed(batch);
-        batch.maybeAppended = true;
-        this.#retryOrSettle(now, batch, error);
-      }
+      this.#sender.lost(now, entry.tag.batches, error);
     }
     if (lost.length > 0) this.#metadata.requestUpdate("connection-lost", this.#outbox);
-  }
-
-  #retryOrSettle(now: Millis, batch: ProducerBatch, error: string): void {
-    const c = this.#config;
-    if (batch.attempts <= c.retries && now < batch.createdMs + c.deliveryTimeoutMs) {
-      const wait = backoffMs(
-        this.#rng,
-        "producer-retry-backoff",
-        c.retryBackoffMs,
-        c.retryBackoffMaxMs,
-        batch.attempts,
-      );
-      batch.retryAtMs = now + wait;
-      this.#accumulator.reenqueue(batch);
-      this.#outbox.mark("producer-batch-retried");
-      return;
-    }
-    this.#outbox.mark("producer-retries-exhausted");
-    this.#settleFailed(now, batch, error);
-  }
-
-  /** The batch will not be sent again: fail if no attempt can have appended it, else info. */
-  #settleFailed(now: Millis, batch: ProducerBatch, error: string): void {
-    const type = batch.maybeAppended ? "info" : "fail";
-    this.#settle(now, batch, { type, error });
-  }
-
-  #settleAcknowledged(now: Millis, batch: ProducerBatch, baseOffset: Offset): void {
-    batch.records.forEach((record, i) => {
-      const offset = recordOffset(baseOffset, i);
-      this.#settleRecord(now, record.opId, record.index, { type: "ok", offset });
-    });
-  }
-
-  #settle(
-    now: Millis,
-    batch: ProducerBatch,
-    outcome: { readonly type: "fail" | "info"; readonly error: string },
-  ): void {
-    for (const record of batch.records) this.#settleRecord(now, record.opId, record.index, outcome);
-  }
-
-  #settleRecord(
-    now: Millis,
-    opId: number,
-    index: number,
-    outcome: Parameters<SendOps["settle"]>[2],
-  ): void {
-    this.#unsettledRecords--;
-    const completion: SendCompletion | undefined = this.#ops.settle(opId, index, outcome);
-    if (completion !== undefined) this.#history.complete(this.#outbox, now, completion);
   }
 
   nextWakeup(): Millis | undefined {
@@ -402,7 +238,7 @@ export class SimProducer implements Node<ProducerView> {
     ];
     for (const queue of this.#accumulator.queues()) {
       const first = queue.batches[0];
-      if (first === undefined || this.#muted(queue)) continue;
+      if (first === undefined || this.#sender.muted(queue)) continue;
       if (this.#metadata.leader(queue.topic, queue.partition) === undefined) continue;
       candidates.push(this.#accumulator.readyAt(queue, first));
     }
@@ -430,9 +266,9 @@ export class SimProducer implements Node<ProducerView> {
     return {
       nodeId: this.#id,
       kind: "producer",
-      process: this.#history.process,
+      processId: this.#history.processId,
       pendingOps: this.#ops.size,
-      queuedRecords: this.#unsettledRecords,
+      queuedRecords: this.#ops.unsettledRecords,
       inFlightRequests,
       partitions,
       metadata: this.#metadata.view(),
@@ -440,6 +276,7 @@ export class SimProducer implements Node<ProducerView> {
   }
 
   checkInvariants(): void {
+    if (this.#crashed) return; // a dead process holds nothing the world may still observe
     this.#network.checkInvariants(this.#config.maxInFlightRequestsPerConnection);
     this.#accumulator.checkInvariants();
     this.#ops.checkInvariants();
@@ -458,9 +295,12 @@ export class SimProducer implements Node<ProducerView> {
       for (const batch of queue.batches) records += batch.records.length;
     }
     assert(
-      records === this.#unsettledRecords,
-      `${records} records held, ${this.#unsettledRecords} counted`,
+      records === this.#ops.unsettledRecords,
+      `${records} records held, ${this.#ops.unsettledRecords} counted`,
     );
-    assert(this.#unsettledRecords <= limits.producerRecordsQueuedMax, "producer buffer overflow");
+    assert(
+      this.#ops.unsettledRecords <= limits.producerRecordsQueuedMax,
+      "producer buffer overflow",
+    );
   }
 }

@@ -43,7 +43,7 @@ export function producerSetup(
   const config = producerConfig({ bootstrapNodes: [nodeId(1)], ...overrides });
   const producer = new SimProducer({
     nodeId: nodeId(PRODUCER_ID),
-    process: 0,
+    processId: 0,
     config,
     keyMap,
     rng: testRng(options.seed ?? 1),
