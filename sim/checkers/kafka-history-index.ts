@@ -95,17 +95,19 @@ export interface ValueFacts {
 
 /**
  * One key's version order. Offsets are collected in a hash map, then sorted once; index i is the
- * i-th distinct offset. Values per offset are kept as one number, plus a side map for the rare
- * offsets with several values (inconsistent-offsets), so memory stays one entry per record.
+ * i-th distinct offset. Maps are keyed by the offset minus the key's first offset, which keeps the
+ * keys small integers (fast to hash) even when the offsets themselves are near 2^50. Values per
+ * offset are one number, plus a side map for the rare offsets with several values.
  */
 export class KeyOrder {
   readonly key: HistoryKey;
   readonly values = new Map<HistoryValue, ValueFacts>();
-  #firstValue = new Map<Offset, HistoryValue>();
-  readonly #moreValues = new Map<Offset, HistoryValue[]>();
+  #base: Offset | undefined;
+  readonly #firstValue = new Map<number, HistoryValue>();
+  readonly #moreValues = new Map<number, HistoryValue[]>();
   #offsets: Offset[] = [];
-  #indexOf = new Map<Offset, number>();
-  #valueOffsets = new Map<HistoryValue, Offset | Offset[]>();
+  readonly #indexOf = new Map<number, number>();
+  readonly #valueOffsets = new Map<HistoryValue, Offset | Offset[]>();
   #sealed = false;
 
   constructor(key: HistoryKey) {
@@ -121,33 +123,45 @@ export class KeyOrder {
     return facts;
   }
 
+  #relative(offset: Offset): number {
+    if (this.#base === undefined) this.#base = offset;
+    return smallInteger(offset - this.#base);
+  }
+
   /** Records that `value` sits at `offset` in this key's log. */
   place(offset: Offset, value: HistoryValue): void {
     assert(!this.#sealed, "version order already sealed");
-    const first = this.#firstValue.get(offset);
+    const at = this.#relative(offset);
+    const first = this.#firstValue.get(at);
     if (first === undefined) {
-      this.#firstValue.set(offset, value);
+      this.#firstValue.set(at, value);
       return;
     }
     if (first === value) return;
-    const more = this.#moreValues.get(offset);
-    if (more === undefined) this.#moreValues.set(offset, [value]);
+    const more = this.#moreValues.get(at);
+    if (more === undefined) this.#moreValues.set(at, [value]);
     else if (!more.includes(value)) more.push(value);
   }
 
   /** Sorts the offsets and builds the index and value -> offsets maps. */
   seal(): void {
-    this.#offsets = [...this.#firstValue.keys()].sort((a, b) => a - b);
-    this.#offsets.forEach((offset, index) => {
-      this.#indexOf.set(offset, index);
-      for (const value of this.valuesAtOffset(offset)) {
-        const seen = this.#valueOffsets.get(value);
-        if (seen === undefined) this.#valueOffsets.set(value, offset);
-        else if (typeof seen === "number") this.#valueOffsets.set(value, [seen, offset]);
-        else seen.push(offset);
-      }
-    });
+    const base = this.#base ?? 0;
+    const relative = [...this.#firstValue.keys()].sort((a, b) => a - b);
+    this.#offsets = relative.map((at) => at + base);
+    for (let index = 0; index < relative.length; index++) {
+      const at = relative[index]!;
+      this.#indexOf.set(at, index);
+      this.#noteValue(this.#firstValue.get(at)!, at + base);
+      for (const value of this.#moreValues.get(at) ?? []) this.#noteValue(value, at + base);
+    }
     this.#sealed = true;
+  }
+
+  #noteValue(value: HistoryValue, offset: Offset): void {
+    const seen = this.#valueOffsets.get(value);
+    if (seen === undefined) this.#valueOffsets.set(value, offset);
+    else if (typeof seen === "number") this.#valueOffsets.set(value, [seen, offset]);
+    else seen.push(offset);
   }
 
   get size(): number {
@@ -155,7 +169,9 @@ export class KeyOrder {
   }
 
   indexOf(offset: Offset): number | undefined {
-    return this.#indexOf.get(offset);
+    return this.#base === undefined
+      ? undefined
+      : this.#indexOf.get(smallInteger(offset - this.#base));
   }
 
   offsetAt(index: number): Offset {
@@ -165,14 +181,17 @@ export class KeyOrder {
   }
 
   valuesAtOffset(offset: Offset): HistoryValue[] {
-    const first = this.#firstValue.get(offset);
+    if (this.#base === undefined) return [];
+    const at = smallInteger(offset - this.#base);
+    const first = this.#firstValue.get(at);
     if (first === undefined) return [];
-    return [first, ...(this.#moreValues.get(offset) ?? [])];
+    return [first, ...(this.#moreValues.get(at) ?? [])];
   }
 
   /** Offsets with two or more different values. */
   conflictingOffsets(): Offset[] {
-    return [...this.#moreValues.keys()].sort((a, b) => a - b);
+    const base = this.#base ?? 0;
+    return [...this.#moreValues.keys()].sort((a, b) => a - b).map((at) => at + base);
   }
 
   /** Offsets where a value appears, ascending (empty if it is nowhere in the order). */
@@ -182,12 +201,31 @@ export class KeyOrder {
     return typeof seen === "number" ? [seen] : seen;
   }
 
+  /** The index of the first offset where a value appears, or undefined. */
+  firstIndexOf(value: HistoryValue): number | undefined {
+    const seen = this.#valueOffsets.get(value);
+    if (seen === undefined) return undefined;
+    return this.indexOf(typeof seen === "number" ? seen : seen[0]!);
+  }
+
+  /** The index of the last offset where a value appears, or undefined. */
+  lastIndexOf(value: HistoryValue): number | undefined {
+    const seen = this.#valueOffsets.get(value);
+    if (seen === undefined) return undefined;
+    return this.indexOf(typeof seen === "number" ? seen : seen.at(-1)!);
+  }
+
   /** Values found at more than one offset. */
   *duplicatedValues(): Generator<[HistoryValue, Offset[]]> {
     for (const [value, offsets] of this.#valueOffsets) {
       if (typeof offsets !== "number") yield [value, offsets];
     }
   }
+}
+
+/** An int32 as an int32 (a V8 small integer: hashed without boxing), anything else as is. */
+function smallInteger(value: number): number {
+  return value >= -0x40000000 && value < 0x40000000 ? value | 0 : value;
 }
 
 export interface HistoryIndex {

@@ -3,7 +3,7 @@
 // one producer's later sends landed compared with its earlier ones (nonmonotonic-send, int-...).
 
 import { assert, assertNever } from "../../core/assert.ts";
-import type { HistoryKey, PollOp, SendOp } from "../../core/client/history.ts";
+import type { HistoryKey, PollOp, PollRead, SendOp } from "../../core/client/history.ts";
 import type { CompletedOp, HistoryIndex, KeyOrder } from "./kafka-history-index.ts";
 import type { AnomalyLog, OpRef, Position, SentPosition } from "./kafka-history-types.ts";
 
@@ -78,11 +78,7 @@ function checkPoll(
   for (const read of body.reads) {
     if (read.records.length === 0) continue;
     const keyOrder = index.keys.get(read.key)!;
-    const positions = read.records.map(([offset, value]): Position => {
-      const at = keyOrder.indexOf(offset);
-      assert(at !== undefined, `polled offset ${offset} missing from key ${read.key}'s order`);
-      return { offset, index: at, value };
-    });
+    const positions = indexRecords(keyOrder, read.records);
     if (!exempt.has(read.key)) {
       for (let i = 1; i < positions.length; i++) {
         const from = positions[i - 1]!;
@@ -122,6 +118,25 @@ function checkPoll(
   }
 }
 
+/**
+ * The version-order position of each record of one read. Records of a read are usually at
+ * consecutive indices, so the next index is tried before the hash lookup.
+ */
+function indexRecords(keyOrder: KeyOrder, records: PollRead["records"]): Position[] {
+  const positions: Position[] = [];
+  let previous = -2;
+  for (const [offset, value] of records) {
+    let at: number | undefined = previous + 1;
+    if (at < 0 || at >= keyOrder.size || keyOrder.offsetAt(at) !== offset) {
+      at = keyOrder.indexOf(offset);
+      assert(at !== undefined, `polled offset ${offset} missing from key ${keyOrder.key}'s order`);
+    }
+    positions.push({ offset, index: at, value });
+    previous = at;
+  }
+  return positions;
+}
+
 /** Values strictly between two indices (at most 32): what a skip jumped over. */
 function skippedValues(keyOrder: KeyOrder, from: number, to: number): number[] {
   const values: number[] = [];
@@ -139,10 +154,10 @@ function sentRange(
 ): SentRange | undefined {
   const acked = offset === null ? undefined : keyOrder.indexOf(offset);
   if (acked !== undefined) return { value, offset, index: acked, maxIndex: acked };
-  const offsets = keyOrder.offsetsOf(value);
-  if (offsets.length === 0) return undefined;
-  const first = keyOrder.indexOf(offsets[0]!)!;
-  return { value, offset: offsets[0]!, index: first, maxIndex: keyOrder.indexOf(offsets.at(-1)!)! };
+  const first = keyOrder.firstIndexOf(value);
+  if (first === undefined) return undefined;
+  const at = keyOrder.offsetAt(first);
+  return { value, offset: at, index: first, maxIndex: keyOrder.lastIndexOf(value)! };
 }
 
 function checkSend(

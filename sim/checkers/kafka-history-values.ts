@@ -51,14 +51,13 @@ function checkLostAndUnseen(
   let bound = -1;
   for (const [value, facts] of keyOrder.values) {
     if (facts.okReader === undefined) continue;
-    const earliest = keyOrder.indexOf(keyOrder.offsetsOf(value)[0]!)!;
+    const earliest = keyOrder.firstIndexOf(value)!;
     if (earliest > bound) bound = earliest;
   }
   const unseen: [ValueFacts, HistoryValue][] = [];
   for (const [value, facts] of keyOrder.values) {
     if (facts.okReader !== undefined || facts.writer === undefined) continue;
-    const offsets = keyOrder.offsetsOf(value);
-    const last = offsets.length === 0 ? undefined : keyOrder.indexOf(offsets.at(-1)!)!;
+    const last = keyOrder.lastIndexOf(value);
     if (last !== undefined && last <= bound && committedSends.has(facts.writer)) {
       const writer = facts.writer;
       log.add("lost-write", () => ({
