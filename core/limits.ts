@@ -56,4 +56,14 @@ export const limits = {
   requestsQueuedPerConnectionMax: 1_000,
   /** Requests waiting on all connections of one node (Kafka's queued.max.requests is 500). */
   requestsQueuedMax: 10_000,
+  /** Bytes one read operation of a partition log asks for (a larger single batch is read whole). */
+  logReadChunkBytes: 1_048_576,
+  /** Entries of closed segments' offset and time indexes one partition log keeps in memory. */
+  logIndexCacheEntriesPerPartition: 262_144,
+  /** Leader epochs one partition log remembers (old ones go with the segments they started in). */
+  logLeaderEpochEntriesMax: 100_000,
+  /** Distinct keys one compaction pass maps; past it the pass cleans only what it mapped. */
+  logCompactionKeysMax: 1_000_000,
+  /** Key bytes one compaction pass maps (Kafka's log.cleaner.dedupe.buffer.size is 128 MiB). */
+  logCompactionKeyBytesMax: 33_554_432,
 } as const;

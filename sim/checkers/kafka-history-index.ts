@@ -1,7 +1,6 @@
-// The derived structures of the Jepsen Kafka checker: ops paired with their completions, and per
-// key a version order (offset -> values from every poll and from every send that must have
-// committed) with dense indices. Built in O(n log n) in the number of records: offsets are only
-// ever sorted and hashed, never used as array positions, so sparse offsets (2^50) cost nothing.
+// The Jepsen Kafka checker's derived structures: ops paired with completions, and per key a version
+// order (offset -> values from all polls and from sends that must have committed) with dense indices,
+// in O(n log n): offsets are sorted and hashed, never array positions, so 2^50 offsets cost nothing.
 
 import { assert, assertNever } from "../../core/assert.ts";
 import type {
