@@ -173,7 +173,10 @@ describe("SimDisk crashes against a model", () => {
       bytes: fc.uint8Array({ minLength: 1, maxLength: 4 }),
     }),
     fc.record({ type: fc.constant("sync" as const) }),
-    fc.record({ type: fc.constant("truncate" as const), fraction: fc.double({ min: 0, max: 1, noNaN: true }) }),
+    fc.record({
+      type: fc.constant("truncate" as const),
+      fraction: fc.double({ min: 0, max: 1, noNaN: true }),
+    }),
   );
 
   it("a crash leaves the durable bytes plus a prefix of the writes since the last sync", () => {

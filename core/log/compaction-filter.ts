@@ -1,0 +1,116 @@
+// What compaction does to one record batch, as a pure function: keep it as is, drop it, or rewrite
+// it with fewer records and/or a delete horizon. Offsets never change (lastOffsetDelta and every
+// offsetDelta are kept); only records below `mapEnd`, whose keys were all mapped, are judged.
+
+import type { Crc32c } from "./crc32c.ts";
+import {
+  Compression,
+  decodeRecords,
+  encodeBatch,
+  type Record,
+  type RecordBatchHeader,
+} from "./record-batch.ts";
+
+export type CleanDecision =
+  | { readonly type: "keep" }
+  | { readonly type: "drop" }
+  | { readonly type: "rewrite"; readonly bytes: Uint8Array };
+
+export interface CleanContext {
+  /** Key (as keyString) -> offset of its latest record in [first dirty offset, mapEnd). */
+  readonly offsetMap: ReadonlyMap<string, number>;
+  /** A batch boundary: batches at or past it were not mapped and are kept untouched. */
+  readonly mapEnd: number;
+  readonly nowMs: number;
+  readonly deleteRetentionMs: number;
+  /**
+   * False once the pass met a compressed batch: it may hold an older value of any key that this
+   * pass could not remove, so dropping a tombstone could bring that value back.
+   */
+  readonly mayDropTombstones: boolean;
+  readonly crc: Crc32c;
+}
+
+/** A map key for raw key bytes: one char per byte, so equal bytes give equal strings. */
+export function keyString(key: Uint8Array): string {
+  let text = "";
+  for (let i = 0; i < key.length; i += 4096) {
+    text += String.fromCharCode(...key.subarray(i, Math.min(key.length, i + 4096)));
+  }
+  return text;
+}
+
+const keep: CleanDecision = { type: "keep" };
+const drop: CleanDecision = { type: "drop" };
+
+/**
+ * Tombstones (and transaction markers) below mapEnd get a delete horizon (now +
+ * delete.retention.ms, stored in the batch as KIP-534 does) the first time a cleaning keeps them,
+ * and are dropped by the first cleaning after it. Compressed batches are kept whole: core cannot
+ * decode them. A batch left with no records is dropped.
+ */
+export function cleanBatch(
+  batch: Uint8Array,
+  header: RecordBatchHeader,
+  ctx: CleanContext,
+): CleanDecision {
+  if (header.compression !== Compression.none || header.recordCount === 0) return keep;
+  if (header.baseOffset >= ctx.mapEnd) return keep;
+  const horizonPassed =
+    header.hasDeleteHorizon && ctx.nowMs >= header.baseTimestamp && ctx.mayDropTombstones;
+  const decoded = decodeRecords(batch);
+  if (!decoded.ok) return keep;
+  const records = decoded.value;
+  if (header.isControl) {
+    if (header.hasDeleteHorizon) return horizonPassed ? drop : keep;
+    return rewrite(header, records, true, ctx);
+  }
+  const kept = records.filter((record) => retains(record, horizonPassed, ctx));
+  const stamp = !header.hasDeleteHorizon && kept.some((r) => r.value === null);
+  if (kept.length === records.length && !stamp) return keep;
+  if (kept.length === 0) return drop;
+  return rewrite(header, kept, stamp, ctx);
+}
+
+function retains(record: Record, horizonPassed: boolean, ctx: CleanContext): boolean {
+  if (record.key === null) return true;
+  const latest = ctx.offsetMap.get(keyString(record.key));
+  if (latest !== undefined && latest > record.offset) return false;
+  return !(record.value === null && horizonPassed);
+}
+
+/** Re-encodes `header`'s batch with `records`, stamping a delete horizon when `stamp`. */
+function rewrite(
+  header: RecordBatchHeader,
+  records: readonly Record[],
+  stamp: boolean,
+  ctx: CleanContext,
+): CleanDecision {
+  const baseTimestamp = stamp ? ctx.nowMs + ctx.deleteRetentionMs : header.baseTimestamp;
+  const bytes = encodeBatch(
+    {
+      baseOffset: header.baseOffset,
+      partitionLeaderEpoch: header.partitionLeaderEpoch,
+      producerId: header.producerId,
+      producerEpoch: header.producerEpoch,
+      baseSequence: header.baseSequence,
+      isTransactional: header.isTransactional,
+      isControl: header.isControl,
+      isLogAppendTime: header.isLogAppendTime,
+      hasDeleteHorizon: header.hasDeleteHorizon || stamp,
+      baseTimestamp,
+      maxTimestamp: header.maxTimestamp,
+      lastOffsetDelta: header.lastOffsetDelta,
+      records: records.map((r) => ({
+        // Absolute timestamps survive a new base timestamp: the deltas are recomputed from them.
+        timestamp: header.baseTimestamp + r.timestampDelta,
+        key: r.key,
+        value: r.value,
+        headers: r.headers,
+        offsetDelta: r.offsetDelta,
+      })),
+    },
+    ctx.crc,
+  );
+  return { type: "rewrite", bytes };
+}
