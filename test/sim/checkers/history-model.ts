@@ -180,7 +180,7 @@ export class ModelRun {
   #plant(): void {
     this.#faultPlanted = true;
     const process = this.#nextProcess++;
-    const key = this.#draw(this.#p.keys);
+    const key = this.#p.choices.length % this.#p.keys; // not drawn: the rest of the run is unchanged
     const v1 = this.#nextValue++;
     const v2 = this.#nextValue++;
     if (this.#p.fault === "drop") {
