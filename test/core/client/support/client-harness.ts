@@ -115,6 +115,19 @@ export class Harness {
     this.#queue.sort((a, b) => a.at - b.at || a.seq - b.seq);
   }
 
+  /**
+   * The client process is gone: its connections die with it and nothing in flight reaches a later
+   * incarnation under the same node id (it would reuse correlation ids).
+   */
+  remove(id: number): void {
+    this.clients.delete(nodeId(id));
+    for (const [key, c] of this.#connections) {
+      if (!key.startsWith(`${id}->`)) continue;
+      c.generation++;
+      c.broken = false;
+    }
+  }
+
   /** Breaks the connection now: what is in flight is lost, and the client is told. */
   dropConnection(client: number, broker: number): void {
     const c = this.#connection(nodeId(client), nodeId(broker));
@@ -222,7 +235,7 @@ export class Harness {
         break;
       case "response": {
         const c = this.#connection(e.client, e.broker);
-        if (c.broken || c.generation !== e.generation) return;
+        if (c.broken || c.generation !== e.generation || !this.clients.has(e.client)) return;
         this.#deliver(e.client, {
           type: "client-response",
           from: e.broker,
@@ -232,6 +245,7 @@ export class Harness {
         break;
       }
       case "lost": {
+        if (!this.clients.has(e.client)) return;
         const c = this.#connection(e.client, e.broker);
         c.generation++;
         c.broken = false;
