@@ -114,7 +114,12 @@ export class Links {
     return this.#clogs[k]! > 0 ? Block.clog : Block.none;
   }
 
-  /** When a message of `size` bytes sent now on link `k` arrives (whole ms). */
+  /** Whether link `k` has a bandwidth limit (then messages need a size). */
+  limited(k: number): boolean {
+    return this.#bytesPerMs[k]! > 0;
+  }
+
+  /** When a message of `size` bytes sent now on link `k` arrives (whole microseconds). */
   arrival(k: number, nowMs: number, size: number): number {
     let sent = nowMs;
     const bandwidth = this.#bytesPerMs[k]!;

@@ -8,70 +8,20 @@ import { connectionId } from "../core/ids.ts";
 import type { Input } from "../core/node.ts";
 import type { PeerMessage } from "../core/peer-message.ts";
 import type { ClientRequest, ClientResponse } from "../core/protocol/index.ts";
+import type {
+  Connection,
+  Delivery,
+  Direction,
+  Message,
+  NetItem,
+  NetworkHost,
+} from "./network-connection.ts";
 import { Block, Links, type NetworkParams, quantizeMs } from "./network-links.ts";
 import { bodyOf, type Payload, type SizeOf, toInput } from "./network-payload.ts";
 import type { SimRng } from "./prng.ts";
 import type { ConnectionKind, MessageKind, SimTraceEvent } from "./trace-format.ts";
 
-interface Message {
-  readonly id: number;
-  readonly payload: Payload;
-  readonly size: number;
-}
-
-interface Direction {
-  readonly link: number;
-  readonly inflight: Message[];
-  head: number;
-  readonly held: Message[];
-  lastAt: number;
-  epoch: number;
-  block: Block | "handshake";
-}
-
-export interface Connection {
-  readonly id: number;
-  readonly kind: ConnectionKind;
-  /** [initiator, acceptor]; for client connections [client, server]. */
-  readonly ends: readonly [NodeId, NodeId];
-  readonly dirs: readonly [Direction, Direction];
-  readonly openedAt: number;
-  /** The incarnation of each end when the connection was made. */
-  readonly incarnations: readonly [number, number];
-  /** Per end: whether it has stepped the input telling it of the break (or never needed one). */
-  readonly noticed: [boolean, boolean];
-  state: "connecting" | "open" | "closed";
-  checkAt: number;
-}
-
-export type NetItem =
-  | {
-      readonly type: "deliver";
-      readonly conn: Connection;
-      readonly dir: 0 | 1;
-      readonly epoch: number;
-    }
-  | { readonly type: "check"; readonly conn: Connection };
-
-/** What the network needs from the world. */
-export interface NetworkHost {
-  readonly now: number;
-  schedule(time: number, item: NetItem): void;
-  /** Delivers `input` to `node` soon (dropped if it is down, queued if paused). */
-  notify(node: NodeId, input: Input): void;
-  trace(node: NodeId | undefined, event: SimTraceEvent): void;
-  /** Whether `node`'s process exists (up or paused): only then does it accept connections. */
-  isRunning(node: NodeId): boolean;
-  /** The node's current incarnation (a restarted process never inherits a dead connection). */
-  incarnation(node: NodeId): number;
-  /** Whether message bodies go into the trace. */
-  readonly traceBodies: boolean;
-}
-
-export interface Delivery {
-  readonly to: NodeId;
-  readonly input: Input;
-}
+export type { Connection, Delivery, NetItem, NetworkHost } from "./network-connection.ts";
 
 export class Network {
   readonly links: Links;
@@ -206,7 +156,6 @@ export class Network {
       to,
       conn: conn.id,
       kind: payload.kind,
-      size: this.#sizeOf(payload),
       at: null,
       body: this.#host.traceBodies ? bodyOf(payload) : undefined,
     });
@@ -332,7 +281,11 @@ export class Network {
 
   #enqueue(conn: Connection, dir: 0 | 1, payload: Payload): void {
     const d = conn.dirs[dir];
-    const msg: Message = { id: this.#nextMessage++, payload, size: this.#sizeOf(payload) };
+    const msg: Message = {
+      id: this.#nextMessage++,
+      payload,
+      size: this.links.limited(d.link) ? this.#sizeOf(payload) : undefined,
+    };
     const held = d.block !== Block.none;
     if (held) d.held.push(msg);
     const at = held ? null : this.#transmit(conn, dir, msg);
@@ -353,7 +306,8 @@ export class Network {
 
   #transmit(conn: Connection, dir: 0 | 1, msg: Message): number {
     const d = conn.dirs[dir];
-    const at = Math.max(this.links.arrival(d.link, this.#host.now, msg.size), d.lastAt);
+    if (msg.size === undefined && this.links.limited(d.link)) msg.size = this.#sizeOf(msg.payload);
+    const at = Math.max(this.links.arrival(d.link, this.#host.now, msg.size ?? 0), d.lastAt);
     d.lastAt = at;
     d.inflight.push(msg);
     this.#host.schedule(at, { type: "deliver", conn, dir, epoch: d.epoch });

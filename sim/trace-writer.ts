@@ -1,6 +1,6 @@
-// Writes a run's trace: numbers every event (seq 1, 2, ... after the header), encodes it, feeds the
-// running trace hash and hands the line to an optional sink (a file, memory, a comparator).
-// Hash-only mode (no sink) still encodes and hashes every line: the hash is what determinism checks.
+// Writes a run's trace: numbers every event (seq 1, 2, ... after the header), feeds it to the
+// running trace hash and, when there is a sink (a file, memory, a comparator), encodes its line.
+// Hash-only mode (no sink) builds no line for the hottest events: the hash is fed their fields.
 
 import { closeSync, openSync, writeSync } from "node:fs";
 import type { NodeId } from "../core/ids.ts";
@@ -9,6 +9,7 @@ import {
   type EncodeOptions,
   encodeRecord,
   encodeValue,
+  hashRecord,
   type SimTraceEvent,
   TraceHash,
   type TraceHeader,
@@ -74,12 +75,18 @@ export class TraceWriter {
   }
 
   header(header: TraceHeader): void {
-    this.#line(encodeValue(header, this.#encode));
+    const line = encodeValue(header, this.#encode);
+    this.#hash.string(line);
+    this.#hash.end();
+    this.#line(line);
   }
 
   record(t: number, node: NodeId | undefined, event: SimTraceEvent | TraceEvent): number {
     const seq = ++this.#seq;
-    this.#line(encodeRecord(seq, t, node, event, this.#encode));
+    hashRecord(this.#hash, seq, t, node, event, this.#encode);
+    this.#line(
+      this.#sink === undefined ? undefined : encodeRecord(seq, t, node, event, this.#encode),
+    );
     return seq;
   }
 
@@ -87,8 +94,7 @@ export class TraceWriter {
     this.#sink?.close();
   }
 
-  #line(line: string): void {
-    this.#hash.update(line);
+  #line(line: string | undefined): void {
     const lanes = this.#lanes;
     if (lanes !== undefined) {
       if (this.#lines >= lanes.length) {
@@ -99,7 +105,7 @@ export class TraceWriter {
       this.#lanes![this.#lines] = this.#hash.lane;
     }
     this.#lines++;
-    this.#sink?.write(line);
+    if (line !== undefined) this.#sink?.write(line);
   }
 }
 

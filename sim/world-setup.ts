@@ -6,12 +6,18 @@ import { assert } from "../core/assert.ts";
 import type { NodeId } from "../core/ids.ts";
 import { SimClock } from "./clock.ts";
 import { SimDisk } from "./disk.ts";
-import { defaultFaultModel, type FaultModel, type ScheduledFault } from "./faults.ts";
+import {
+  defaultFaultModel,
+  describeFault,
+  type FaultModel,
+  type ScheduledFault,
+} from "./faults.ts";
 import type { SimRng } from "./prng.ts";
 import { NodeSlot } from "./process.ts";
 import {
   calmSwarm,
   defaultClockEpochMs,
+  describeSwarm,
   drawSwarm,
   type SwarmParams,
   type SwarmSetup,
@@ -115,4 +121,20 @@ export function traceHeader(
     },
     faults: { params: plan.params, schedule: plan.schedule },
   };
+}
+
+/** The self-describing start of a report: seed, replay command, every drawn parameter, schedule. */
+export function describeRun(
+  seedHex: string,
+  replay: string,
+  params: SwarmParams,
+  schedule: readonly ScheduledFault[],
+): string[] {
+  return [
+    `seed=${seedHex}`,
+    `replay=${replay}`,
+    ...describeSwarm(params),
+    `schedule.count=${schedule.length}`,
+    ...schedule.map(({ atMs, fault }) => `schedule.${atMs}=${describeFault(fault)}`),
+  ];
 }

@@ -3,7 +3,7 @@
 // queue, so one seed and one configuration give one run, byte for byte; each step is followed by
 // the node's own invariants and the global checks, and the first failure ends the run.
 
-import { AssertionFailure, assert, assertNever } from "../core/assert.ts";
+import { assert, assertNever } from "../core/assert.ts";
 import type { DiskOp } from "../core/disk.ts";
 import type { DiskOpId, NodeId } from "../core/ids.ts";
 import type { Input, Node, NodeView } from "../core/node.ts";
@@ -20,7 +20,8 @@ import { TraceWriter } from "./trace-writer.ts";
 import { diskOpEvent } from "./world-disk.ts";
 import { carryOut, type EffectHost } from "./world-effects.ts";
 import { applyFault, type FaultHost } from "./world-faults.ts";
-import { buildSlots, planRun, simDiskFactory, traceHeader } from "./world-setup.ts";
+import { describeThrown, isBreakNotice, type QueueItem } from "./world-queue.ts";
+import { buildSlots, describeRun, planRun, simDiskFactory, traceHeader } from "./world-setup.ts";
 import type {
   RunResult,
   RunStats,
@@ -30,37 +31,6 @@ import type {
   WorldConfig,
   WorldView,
 } from "./world-types.ts";
-
-type Item =
-  | NetItem
-  | {
-      readonly type: "input";
-      readonly slot: NodeSlot;
-      readonly incarnation: number;
-      readonly input: Input;
-    }
-  | {
-      readonly type: "timer";
-      readonly slot: NodeSlot;
-      readonly incarnation: number;
-      readonly gen: number;
-    }
-  | {
-      readonly type: "disk";
-      readonly slot: NodeSlot;
-      readonly incarnation: number;
-      readonly id: DiskOpId;
-      readonly op: DiskOp;
-    }
-  | { readonly type: "fault"; readonly fault: Fault }
-  | { readonly type: "boot"; readonly slot: NodeSlot };
-
-function isBreakNotice(input: Input): boolean {
-  const type = input.type;
-  return (
-    type === "peer-unreachable" || type === "client-connection-lost" || type === "connection-closed"
-  );
-}
 
 /** A node stepped this many times at one instant is livelocked (e.g. a timer always due). */
 const stepsAtOneInstantMax = 100_000;
@@ -73,7 +43,7 @@ export class World implements WorldView {
   readonly trace: TraceWriter;
   readonly network: Network;
   readonly nodeIds: readonly NodeId[];
-  readonly #queue = new EventQueue<Item>();
+  readonly #queue = new EventQueue<QueueItem>();
   readonly #slots: ReadonlyMap<NodeId, NodeSlot>;
   readonly #nodeStreams: SimRng;
   readonly #host: FaultHost & NetworkHost & EffectHost;
@@ -146,6 +116,11 @@ export class World implements WorldView {
     return `runnel sim --seed ${this.seedHex}${args.length > 0 ? ` ${args}` : ""}`;
   }
 
+  /** Every derived parameter and the schedule, one `key=value` line each (print at start). */
+  describe(): string[] {
+    return describeRun(this.seedHex, this.replay, this.params, this.schedule);
+  }
+
   /** Schedules an extra fault at `atMs` (>= now): for tests and interactive tools. */
   inject(fault: Fault, atMs = this.#now): void {
     assert(atMs >= this.#now, "a fault cannot be injected into the past");
@@ -208,7 +183,7 @@ export class World implements WorldView {
       : { ok: false, failure: this.#failure, stats };
   }
 
-  #dispatch(item: Item): boolean {
+  #dispatch(item: QueueItem): boolean {
     switch (item.type) {
       case "deliver": {
         const delivery = this.network.deliver(item);
@@ -360,11 +335,8 @@ export class World implements WorldView {
   }
 
   #failWith(kind: FailureKind, error: unknown, node: NodeId | undefined, where: string): void {
-    const isError = error instanceof Error;
-    const name =
-      error instanceof AssertionFailure ? "assertion failed" : isError ? error.name : "thrown";
-    const text = isError ? error.message : String(error);
-    this.#fail(kind, `${where}: ${name}: ${text}`, node, isError ? error.stack : undefined);
+    const { text, stack } = describeThrown(error);
+    this.#fail(kind, `${where}: ${text}`, node, stack);
   }
 
   #fail(kind: FailureKind, message: string, node: NodeId | undefined, stack?: string): void {

@@ -21,12 +21,16 @@ describe("seeds", () => {
     expect(parseSeed(formatted)).toBe(value);
   });
 
-  it.each([["0x10000000000000000"], ["-1"], ["12a"], [""], ["0x"], ["18446744073709551616"]])(
-    "rejects %j",
-    (text) => {
-      expect(parseSeed(text)).toBeUndefined();
-    },
-  );
+  it.each([
+    ["0x10000000000000000"],
+    ["-1"],
+    ["12a"],
+    [""],
+    ["0x"],
+    ["18446744073709551616"],
+  ])("rejects %j", (text) => {
+    expect(parseSeed(text)).toBeUndefined();
+  });
 });
 
 describe("SimRng", () => {

@@ -2,16 +2,52 @@
 
 import { describe, expect, it } from "vitest";
 import { nodeId } from "../../core/ids.ts";
+import type { TraceEvent } from "../../core/trace.ts";
 import {
+  encodeGeneric,
   encodeRecord,
   encodeValue,
   fnv32Hex,
   parseTraceLine,
+  type SimTraceEvent,
   TraceHash,
+  type TraceHeader,
 } from "../../sim/trace-format.ts";
 import { MemorySink, TraceWriter } from "../../sim/trace-writer.ts";
 
 const compact = { fullBytes: false };
+
+const header: TraceHeader = {
+  format: "runnel-trace",
+  version: 1,
+  seed: "0x1",
+  commit: "c",
+  nodes: [],
+  config: {},
+  faults: {},
+};
+
+function sampleEvents(): (SimTraceEvent | TraceEvent)[] {
+  const [a, b] = [nodeId(1), nodeId(2)];
+  return [
+    { type: "net-deliver", msg: 9, from: a, to: b, conn: 4 },
+    { type: "net-send", msg: 9, from: a, to: b, conn: 4, kind: "peer", at: 12.25 },
+    {
+      type: "net-send",
+      msg: 10,
+      from: a,
+      to: b,
+      conn: 4,
+      kind: "request",
+      size: 70,
+      at: null,
+      body: { x: Uint8Array.of(1) },
+    },
+    { type: "net-drop", msg: 10, from: a, to: b, conn: 4, reason: "partitioned" },
+    { type: "mark", name: "follower-truncated-divergent-tail" },
+    { type: "disk-op", id: 3, op: "sync", path: "data/log", ok: false, code: "EIO" },
+  ];
+}
 
 describe("encodeValue", () => {
   it.each([
@@ -21,7 +57,7 @@ describe("encodeValue", () => {
     [-0, "0"],
     [1.5, "1.5"],
     [Number.NaN, "null"],
-    ["a\"b\n", JSON.stringify("a\"b\n")],
+    ['a"b\n', JSON.stringify('a"b\n')],
     [12n, '{"$bigint":"12"}'],
     [[1, undefined, "x"], '[1,null,"x"]'],
     [{ b: 1, a: undefined, c: [2] }, '{"b":1,"c":[2]}'],
@@ -66,28 +102,59 @@ describe("trace records", () => {
     );
   });
 
-  it("the writer numbers events from 1 after the header and hashes every line", () => {
+  it("the writer numbers events from 1 after the header", () => {
     const sink = new MemorySink();
     const writer = new TraceWriter({ sink, lanes: true });
-    writer.header({ format: "runnel-trace", version: 1, seed: "0x1", commit: "c", nodes: [], config: {}, faults: {} });
+    writer.header(header);
     expect(writer.record(0, nodeId(1), { type: "proc-pause" })).toBe(1);
     expect(writer.record(2, undefined, { type: "proc-wipe" })).toBe(2);
     expect(sink.lines).toHaveLength(3);
-    const hash = new TraceHash();
-    for (const line of sink.lines) hash.update(line);
-    expect(writer.hash).toBe(hash.hex());
-    expect(writer.laneAt(2)).toBe(hash.lane);
     expect(writer.lineCount).toBe(3);
+    expect(writer.laneAt(2)).toBeDefined();
+    expect(writer.laneAt(3)).toBeUndefined();
   });
 
-  it("the hash tells lines apart, and line boundaries count", () => {
-    const hashOf = (...lines: string[]) => {
+  it("the hash is the same with or without lines written, and sees every field", () => {
+    const events = sampleEvents();
+    const hashOf = (writer: TraceWriter, change?: number) => {
+      writer.header(header);
+      events.forEach((event, i) => {
+        writer.record(i === change ? 1.5 : i, nodeId(i % 3), event);
+      });
+      return writer.hash;
+    };
+    const quiet = hashOf(new TraceWriter());
+    expect(hashOf(new TraceWriter({ sink: new MemorySink() }))).toBe(quiet);
+    expect(hashOf(new TraceWriter({ level: "full" }))).toBe(quiet);
+    expect(quiet).toMatch(/^[0-9a-f]{16}$/);
+    for (let i = 0; i < events.length; i++) expect(hashOf(new TraceWriter(), i)).not.toBe(quiet);
+  });
+
+  it("fast-path encodings equal the generic encoding", () => {
+    for (const event of sampleEvents()) {
+      const fast = encodeRecord(3, 2.5, nodeId(1), event, compact);
+      expect(fast).toBe(`{"seq":3,"t":2.5,"node":1${encodeGeneric(event, compact)}}`);
+    }
+  });
+
+  it("the hash tells values, kinds and boundaries apart", () => {
+    const hashOf = (feed: (hash: TraceHash) => void) => {
       const hash = new TraceHash();
-      for (const line of lines) hash.update(line);
+      feed(hash);
       return hash.hex();
     };
-    expect(hashOf("ab", "c")).not.toBe(hashOf("a", "bc"));
-    expect(hashOf("x")).not.toBe(hashOf("y"));
-    expect(hashOf("x")).toMatch(/^[0-9a-f]{16}$/);
+    const variants = [
+      hashOf((h) => [h.string("ab"), h.string("c")]),
+      hashOf((h) => [h.string("a"), h.string("bc")]),
+      hashOf((h) => [h.string("abc")]),
+      hashOf((h) => [h.number(1)]),
+      hashOf((h) => [h.number(1.5)]),
+      hashOf((h) => [h.number(-0)]),
+      hashOf((h) => [h.number(0)]),
+      hashOf((h) => [h.number(2 ** 40)]),
+      hashOf((h) => [h.string("x"), h.end()]),
+      hashOf((h) => [h.string("x")]),
+    ];
+    expect(new Set(variants).size).toBe(variants.length);
   });
 });

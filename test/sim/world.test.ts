@@ -369,6 +369,25 @@ describe("checks and failures", () => {
   });
 });
 
+describe("reports", () => {
+  it("describe() prints the seed, the replay command, every parameter and the schedule", () => {
+    const world = new World({
+      seed: 0x5eedn,
+      nodes: pingServers(3),
+      durationMs: 10_000,
+      maxEvents: 10,
+    });
+    const lines = world.describe();
+    expect(lines[0]).toBe("seed=0x0000000000005eed");
+    expect(lines[1]).toBe(
+      "replay=runnel sim --seed 0x0000000000005eed --duration-ms 10000 --max-events 10",
+    );
+    expect(lines).toContain("fault-phase-ms=6000");
+    expect(lines.filter((l) => l.startsWith("schedule.")).length).toBe(world.schedule.length + 1);
+    expect(lines.at(-1)).toMatch(/^schedule\.6000=stabilize core \[/);
+  });
+});
+
 describe("whole runs", () => {
   it(
     "clients' requests are answered in order, once, under swarm faults",
