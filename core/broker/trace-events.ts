@@ -28,14 +28,15 @@ export interface FetchServedPartition {
 }
 
 export type BrokerTraceEvent =
-  | {
-      readonly type: "topic-created";
-      readonly topic: string;
-      readonly topicId: string;
-      readonly partitions: number;
-    }
+  | { readonly type: "topic-created"; readonly topic: string; readonly topicId: string }
   | { readonly type: "topic-deleted"; readonly topic: string; readonly topicId: string }
-  | { readonly type: "partitions-added"; readonly topic: string; readonly partitions: number }
+  | {
+      readonly type: "partition-created";
+      readonly topic: string;
+      readonly partition: number;
+      readonly replicas: readonly number[];
+      readonly leader: number;
+    }
   | PartitionStateEvent
   | {
       readonly type: "produce-acknowledged";

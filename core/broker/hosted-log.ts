@@ -1,0 +1,94 @@
+// The partition log as the broker uses it: the operations the replica manager needs, nothing more.
+// core/broker/partition-log-adapter.ts implements it over core/log's PartitionLog; keeping the seam
+// narrow lets the broker state exactly what it relies on (README "What the broker needs of the log").
+
+import type { DiskIo } from "../disk-io.ts";
+import type { Millis, Offset } from "../ids.ts";
+import type { Crc32c } from "../log/crc32c.ts";
+import type { ScannedBatch } from "../log/record-batch.ts";
+import type { Outbox } from "../outbox.ts";
+import type { Result } from "../result.ts";
+import type { TopicConfig } from "./topic-config.ts";
+
+export type LogStatus = "loading" | "online" | "offline";
+
+/** Whole record batches checked by the broker (CRC, magic, sizes), ready to be stamped. */
+export interface CheckedBatches {
+  readonly bytes: Uint8Array;
+  readonly batches: readonly ScannedBatch[];
+  readonly recordCount: number;
+}
+
+export interface AppendInfo {
+  readonly firstOffset: Offset;
+  readonly lastOffset: Offset;
+  readonly recordCount: number;
+}
+
+/** An ErrorCode with Kafka's meaning for the client, and why. */
+export interface LogError {
+  readonly error: number;
+  readonly message: string;
+}
+
+export type LogRead =
+  | { readonly type: "records"; readonly bytes: Uint8Array; readonly lastOffset: Offset }
+  | ({ readonly type: "error" } & LogError);
+
+export type TimestampLookup =
+  | { readonly type: "found"; readonly offset: Offset; readonly timestamp: Millis }
+  | { readonly type: "none" }
+  | ({ readonly type: "error" } & LogError);
+
+export interface HostedLogListener {
+  /** Every offset below `durableOffset` is now synced. */
+  readonly onDurable: (durableOffset: Offset) => void;
+  /** A disk operation failed: the log serves nothing until the broker restarts. */
+  readonly onOffline: (reason: string) => void;
+}
+
+export interface HostedLog {
+  readonly status: LogStatus;
+  readonly logStartOffset: Offset;
+  readonly logEndOffset: Offset;
+  readonly highWatermark: Offset;
+  /** The recovery point: every batch below it is synced. */
+  readonly durableOffset: Offset;
+  /** Opens the folder: recovery of what is there (or an empty log); `done` runs once. */
+  recover(now: Millis, done: () => void): void;
+  /** Stamps offsets and the leader epoch into batches the broker checked, and appends them. */
+  appendAsLeader(
+    now: Millis,
+    batches: CheckedBatches,
+    leaderEpoch: number,
+  ): Result<AppendInfo, LogError>;
+  /** Whole batches from the one holding `offset`, none ending at or past `upperBound`. */
+  read(offset: Offset, maxBytes: number, upperBound: Offset, done: (read: LogRead) => void): void;
+  offsetForTimestamp(
+    timestamp: Millis,
+    upperBound: Offset,
+    done: (r: TimestampLookup) => void,
+  ): void;
+  /** The broker decides the high watermark (min LEO over the ISR, maybe bounded by durability). */
+  setHighWatermark(offset: Offset): void;
+  /** DeleteRecords: moves the log start offset up to `offset` (at most the HW); the new one. */
+  deleteRecordsBefore(offset: Offset): Offset;
+  /** Syncs everything appended so far; onDurable reports completion. Cheap when nothing is new. */
+  sync(): void;
+  /** Retention, compaction, flush.ms and checkpoints: the log's periodic duties. */
+  maintain(now: Millis): void;
+  reconfigure(config: TopicConfig): void;
+  checkInvariants(): void;
+}
+
+export interface HostedLogDeps {
+  readonly topic: string;
+  readonly partition: number;
+  readonly config: TopicConfig;
+  readonly io: DiskIo;
+  readonly outbox: Outbox;
+  readonly crc: Crc32c;
+  readonly listener: HostedLogListener;
+}
+
+export type HostedLogFactory = (deps: HostedLogDeps) => HostedLog;

@@ -1,0 +1,409 @@
+// The partition replicas this broker hosts (Kafka's ReplicaManager + LogManager): logs are created,
+// recovered and destroyed exactly as the metadata image says, one folder at a time; the data-path
+// requests (produce, fetch, offsets) and the periodic log duties run against them.
+
+import { assert } from "../assert.ts";
+import type { ConnectionId, Millis } from "../ids.ts";
+import type {
+  DeleteRecordsRequest,
+  FetchRequest,
+  ListOffsetsRequest,
+  ProduceRequest,
+} from "../protocol/index.ts";
+import type { BrokerContext } from "./broker-context.ts";
+import type { PartitionView } from "./broker-view.ts";
+import type { Reply } from "./connections.ts";
+import { FetchPurgatory } from "./fetch-purgatory.ts";
+import { handleDeleteRecords, handleListOffsets } from "./handle-offsets.ts";
+import type { HostedLogFactory } from "./hosted-log.ts";
+import { HostedPartition, partitionKey } from "./hosted-partition.ts";
+import {
+  ConfigResourceType,
+  type ImageChange,
+  type PartitionRegistration,
+} from "./metadata-image.ts";
+import {
+  deleteFolderFiles,
+  METADATA_FOLDER,
+  parsePartitionFolder,
+  partitionFolder,
+  readFolderTopicId,
+  writeFolderTopicId,
+} from "./partition-folder.ts";
+import { ProducePurgatory } from "./produce-purgatory.ts";
+import { resolveTopicConfig, type TopicConfig } from "./topic-config.ts";
+
+const MAINTAIN_ALL = "maintain-logs";
+const BACKGROUND_SYNC = "background-sync";
+const FLUSH = "flush:";
+/** How often the partition log wants its checkpoint written (core/log's default). */
+const LOG_CHECKPOINT_INTERVAL_MS = 5_000;
+
+export class ReplicaManager {
+  readonly ctx: BrokerContext;
+  readonly #logFactory: HostedLogFactory;
+  readonly #hosted = new Map<string, HostedPartition>();
+  /** Folders whose files are being deleted; a new log for the same folder waits for them. */
+  readonly #destroying = new Map<string, (() => void)[]>();
+  /** Partitions whose state may have changed this step (partition-state events, wakeups). */
+  readonly #touched = new Set<HostedPartition>();
+  readonly produces: ProducePurgatory;
+  readonly fetches: FetchPurgatory;
+  #loading = 0;
+  #onLoaded: (() => void) | undefined;
+
+  constructor(ctx: BrokerContext, logFactory: HostedLogFactory) {
+    this.ctx = ctx;
+    this.#logFactory = logFactory;
+    this.produces = new ProducePurgatory(this);
+    this.fetches = new FetchPurgatory(this);
+  }
+
+  get pendingProduces(): number {
+    return this.produces.size;
+  }
+
+  get parkedFetches(): number {
+    return this.fetches.size;
+  }
+
+  /** The hosted replica of a partition, if this broker has one (loading or online). */
+  hosted(topic: string, partition: number): HostedPartition | undefined {
+    return this.#hosted.get(partitionKey(topic, partition));
+  }
+
+  topicConfig(topic: string): TopicConfig {
+    return resolveTopicConfig(
+      this.ctx.image.configs(ConfigResourceType.topic, topic),
+      this.ctx.config,
+    );
+  }
+
+  /** Notes that a partition's offsets may have moved: events and wakeups follow at step end. */
+  touch(partition: HostedPartition): void {
+    this.#touched.add(partition);
+  }
+
+  handleProduce(body: ProduceRequest, reply: Reply): void {
+    this.produces.handle(body, reply);
+    this.flushChanges();
+  }
+
+  handleFetch(body: FetchRequest, reply: Reply): void {
+    this.fetches.handle(body, reply);
+    this.flushChanges();
+  }
+
+  handleListOffsets(body: ListOffsetsRequest, reply: Reply): void {
+    handleListOffsets(this, body, reply);
+  }
+
+  handleDeleteRecords(body: DeleteRecordsRequest, reply: Reply): void {
+    handleDeleteRecords(this, body, reply);
+    this.flushChanges();
+  }
+
+  connectionClosed(connection: ConnectionId): void {
+    this.produces.connectionClosed(connection);
+    this.fetches.connectionClosed(connection);
+  }
+
+  /**
+   * Called after anything that may move offsets: advance high watermarks, complete produces
+   * waiting on them, wake parked fetches, emit partition-state events, reschedule maintenance.
+   */
+  flushChanges(): void {
+    for (let round = 0; round < 4 && this.#touched.size > 0; round++) {
+      const touched = [...this.#touched];
+      this.#touched.clear();
+      for (const p of touched) {
+        if (p.isServingLeader(this.ctx.config.nodeId)) p.advanceHighWatermark(this.ctx.config);
+        p.emitState(this.ctx.outbox);
+        this.produces.partitionChanged(p);
+        this.fetches.partitionChanged(p);
+      }
+    }
+  }
+
+  // ---- Hosting: logs follow the image ----
+
+  onImageChange(change: ImageChange): void {
+    switch (change.type) {
+      case "partition-changed":
+        this.#partitionChanged(change.after);
+        break;
+      case "topic-removed":
+        for (const p of change.topic.partitions)
+          this.#remove(p.topic, p.partition, "topic deleted");
+        break;
+      case "config-changed":
+        if (change.resourceType === ConfigResourceType.topic)
+          this.#reconfigure(change.resourceName);
+        break;
+      case "reset":
+        this.#reconcile();
+        break;
+      case "topic-added":
+      case "broker-changed":
+        break;
+    }
+    this.flushChanges();
+  }
+
+  #partitionChanged(registration: PartitionRegistration): void {
+    const self = this.ctx.config.nodeId;
+    const key = partitionKey(registration.topic, registration.partition);
+    const existing = this.#hosted.get(key);
+    if (!registration.replicas.includes(self)) {
+      if (existing !== undefined) this.#remove(registration.topic, registration.partition, "moved");
+      return;
+    }
+    if (existing !== undefined) {
+      existing.registration = registration;
+      this.touch(existing);
+      return;
+    }
+    // Before the broker is registered, logs are opened all together by loadAll().
+    if (this.ctx.phase === "ready") this.#open(registration, () => {});
+  }
+
+  #reconcile(): void {
+    for (const p of [...this.#hosted.values()]) {
+      const now = this.ctx.image.partition(p.topic, p.partition);
+      if (now === undefined || now.topicId !== p.registration.topicId) {
+        this.#remove(p.topic, p.partition, "gone after snapshot");
+      }
+    }
+    for (const topic of this.ctx.image.topics()) {
+      for (const p of topic.partitions) this.#partitionChanged(p);
+    }
+  }
+
+  #reconfigure(topic: string): void {
+    const config = this.topicConfig(topic);
+    for (const p of this.#hosted.values()) {
+      if (p.topic === topic && p.log.status === "online") {
+        p.log.reconfigure(config);
+        this.touch(p);
+      }
+    }
+  }
+
+  /** Creates the replica and opens its folder: identity checked, log recovered, then online. */
+  #open(registration: PartitionRegistration, done: () => void): void {
+    const ctx = this.ctx;
+    const folder = partitionFolder(registration.topic, registration.partition);
+    const key = partitionKey(registration.topic, registration.partition);
+    assert(!this.#hosted.has(key), `${key} hosted twice`);
+    let hosted: HostedPartition | undefined;
+    const log = this.#logFactory({
+      topic: registration.topic,
+      partition: registration.partition,
+      config: this.topicConfig(registration.topic),
+      io: ctx.diskIo,
+      outbox: ctx.outbox,
+      crc: ctx.crc,
+      listener: {
+        onDurable: () => {
+          if (hosted !== undefined) this.touch(hosted);
+        },
+        onOffline: () => {
+          ctx.outbox.mark("partition-log-offline");
+          if (hosted !== undefined) this.touch(hosted);
+        },
+      },
+    });
+    const partition = new HostedPartition(registration, log);
+    hosted = partition;
+    this.#hosted.set(key, partition);
+    const recover = () => {
+      log.recover(ctx.now, () => {
+        if (partition.removed) {
+          this.#destroy(partition);
+        } else {
+          // Recovered bytes above the recovery point are not known durable: sync them, so that an
+          // fsync-bounded high watermark can cover them.
+          if (log.status === "online" && log.durableOffset < log.logEndOffset) log.sync();
+          this.touch(partition);
+          this.flushChanges();
+        }
+        done();
+      });
+    };
+    this.#afterDestroyed(folder, () => {
+      readFolderTopicId(ctx.diskIo, folder, (found) => {
+        if (found === registration.topicId) {
+          recover();
+          return;
+        }
+        if (found !== undefined) ctx.outbox.mark("partition-folder-of-other-topic-id");
+        // A folder without our topic id holds nothing of this topic (the id is synced before any
+        // record is appended): whatever is there belongs to a deleted topic of the same name.
+        deleteFolderFiles(ctx.diskIo, folder, () => {
+          writeFolderTopicId(ctx.diskIo, folder, registration.topicId, recover);
+        });
+      });
+    });
+  }
+
+  #remove(topic: string, partition: number, why: string): void {
+    const key = partitionKey(topic, partition);
+    const hosted = this.#hosted.get(key);
+    if (hosted === undefined) return;
+    this.#hosted.delete(key);
+    hosted.removed = true;
+    this.ctx.deadlines.clear(`${FLUSH}${key}`);
+    this.ctx.outbox.mark(`partition-removed-${why.replaceAll(" ", "-")}`);
+    this.produces.partitionChanged(hosted);
+    this.fetches.partitionChanged(hosted);
+    // From now on a new log for this folder waits until this one's files are gone.
+    const folder = partitionFolder(topic, partition);
+    if (!this.#destroying.has(folder)) this.#destroying.set(folder, []);
+    if (hosted.log.status !== "loading") this.#destroy(hosted);
+  }
+
+  /** Deletes a removed replica's files, then lets a waiting new log of the same folder open. */
+  #destroy(hosted: HostedPartition): void {
+    const folder = partitionFolder(hosted.topic, hosted.partition);
+    if (!this.#destroying.has(folder)) this.#destroying.set(folder, []);
+    deleteFolderFiles(this.ctx.diskIo, folder, (failures) => {
+      if (failures > 0) this.ctx.outbox.mark("partition-folder-delete-failed");
+      const pending = this.#destroying.get(folder) ?? [];
+      this.#destroying.delete(folder);
+      for (const next of pending) next();
+    });
+  }
+
+  #afterDestroyed(folder: string, then: () => void): void {
+    const waiters = this.#destroying.get(folder);
+    if (waiters === undefined) then();
+    else waiters.push(then);
+  }
+
+  /** Startup: stray folders deleted, then every hosted log recovered; `done` once all are. */
+  loadAll(done: () => void): void {
+    const ctx = this.ctx;
+    const self = ctx.config.nodeId;
+    const hosted = ctx.image
+      .topics()
+      .flatMap((t) => t.partitions)
+      .filter((p) => p.replicas.includes(self));
+    const wanted = new Set(hosted.map((p) => partitionFolder(p.topic, p.partition)));
+    ctx.diskIo.submit({ type: "list", dir: "" }, (listed) => {
+      const entries = listed.ok && listed.type === "list" ? listed.entries : [];
+      for (const entry of entries) {
+        if (entry.kind !== "dir" || entry.name === METADATA_FOLDER || wanted.has(entry.name))
+          continue;
+        if (parsePartitionFolder(entry.name) === undefined) continue;
+        ctx.outbox.mark("stray-partition-folder-deleted");
+        deleteFolderFiles(ctx.diskIo, entry.name, () => {});
+      }
+      this.#loading = hosted.length;
+      this.#onLoaded = done;
+      if (hosted.length === 0) this.#loaded();
+      for (const p of hosted) this.#open(p, () => this.#loaded());
+    });
+  }
+
+  #loaded(): void {
+    if (this.#loading > 0) this.#loading--;
+    if (this.#loading > 0) return;
+    const done = this.#onLoaded;
+    this.#onLoaded = undefined;
+    done?.();
+  }
+
+  // ---- Timers ----
+
+  /**
+   * Every log's periodic duties run on one tick: retention (log.retention.check.interval.ms),
+   * compaction (log.cleaner.backoff.ms) and the log's checkpoint, whichever comes first; flush.ms
+   * shorter than that gets a deadline of its own per log; the background sync stands in for the
+   * operating system's writeback.
+   */
+  startTimers(): void {
+    const { deadlines, now } = this.ctx;
+    deadlines.set(MAINTAIN_ALL, now + this.#maintainIntervalMs());
+    deadlines.set(BACKGROUND_SYNC, now + this.ctx.config.logBackgroundSyncMs);
+  }
+
+  #maintainIntervalMs(): Millis {
+    const c = this.ctx.config;
+    const cleaner = c.logCleanerEnable ? c.logCleanerBackoffMs : Number.POSITIVE_INFINITY;
+    return Math.min(c.logRetentionCheckIntervalMs, cleaner, LOG_CHECKPOINT_INTERVAL_MS);
+  }
+
+  /** After an append: a topic with a short flush.ms gets a deadline to sync this log. */
+  scheduleFlush(p: HostedPartition): void {
+    const flushMs = this.topicConfig(p.topic).flushMs;
+    if (flushMs >= this.#maintainIntervalMs()) return;
+    const key = `${FLUSH}${p.key}`;
+    if (!this.ctx.deadlines.has(key)) this.ctx.deadlines.set(key, this.ctx.now + flushMs);
+  }
+
+  onDeadline(key: string): boolean {
+    const { config, deadlines, now } = this.ctx;
+    if (this.produces.onDeadline(key) || this.fetches.onDeadline(key)) {
+      this.flushChanges();
+      return true;
+    }
+    if (key === MAINTAIN_ALL) {
+      this.#forOnline((p) => p.log.maintain(now));
+      deadlines.set(MAINTAIN_ALL, now + this.#maintainIntervalMs());
+    } else if (key === BACKGROUND_SYNC) {
+      this.#forOnline((p) => {
+        p.unflushedRecords = 0;
+        p.log.sync();
+      });
+      deadlines.set(BACKGROUND_SYNC, now + config.logBackgroundSyncMs);
+    } else if (key.startsWith(FLUSH)) {
+      const p = this.#hosted.get(key.slice(FLUSH.length));
+      if (p !== undefined && p.log.status === "online") {
+        p.log.maintain(now);
+        this.touch(p);
+      }
+    } else {
+      return false;
+    }
+    this.flushChanges();
+    return true;
+  }
+
+  #forOnline(action: (p: HostedPartition) => void): void {
+    for (const p of this.#hosted.values()) {
+      if (p.log.status !== "online") continue;
+      action(p);
+      this.touch(p);
+    }
+  }
+
+  // ---- Views and invariants ----
+
+  views(): PartitionView[] {
+    return [...this.#hosted.values()]
+      .map((p) => p.view())
+      .sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition));
+  }
+
+  /** Durable offset of a hosted partition, for tests and checkers. */
+  durableOffsetOf(topic: string, partition: number): number | undefined {
+    return this.hosted(topic, partition)?.log.durableOffset;
+  }
+
+  checkInvariants(): void {
+    for (const [key, p] of this.#hosted) {
+      assert(p.key === key && !p.removed, `hosted map holds ${key} wrongly`);
+      const registration = this.ctx.image.partition(p.topic, p.partition);
+      assert(registration !== undefined, `${key} hosted but not in the image`);
+      assert(registration.topicId === p.registration.topicId, `${key} hosts another topic id`);
+      p.checkInvariants();
+    }
+    this.produces.checkInvariants();
+    this.fetches.checkInvariants();
+  }
+
+  /** The current time, for purgatories. */
+  get now(): Millis {
+    return this.ctx.now;
+  }
+}
