@@ -202,7 +202,7 @@ export class ProducerSender {
   #settleAcknowledged(now: Millis, batch: ProducerBatch, baseOffset: Offset): void {
     batch.records.forEach((record, i) => {
       const offset = recordOffset(baseOffset, i);
-      this.#settleRecord(now, record.opId, record.index, { type: "ok", offset });
+      this.settleRecord(now, record.opId, record.index, { type: "ok", offset });
     });
   }
 
@@ -211,10 +211,10 @@ export class ProducerSender {
     batch: ProducerBatch,
     outcome: { readonly type: "fail" | "info"; readonly error: string },
   ): void {
-    for (const record of batch.records) this.#settleRecord(now, record.opId, record.index, outcome);
+    for (const record of batch.records) this.settleRecord(now, record.opId, record.index, outcome);
   }
 
-  #settleRecord(now: Millis, opId: number, index: number, outcome: RecordOutcome): void {
+  settleRecord(now: Millis, opId: number, index: number, outcome: RecordOutcome): void {
     const completion = this.#ops.settle(opId, index, outcome);
     if (completion !== undefined) this.#history.complete(this.#outbox, now, completion);
   }

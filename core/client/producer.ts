@@ -16,6 +16,7 @@ import { MetadataCache, type MetadataView } from "./metadata-cache.ts";
 import { type PartitionQueue, RecordAccumulator } from "./producer-accumulator.ts";
 import { ProducerHistory } from "./producer-history.ts";
 import { SendOps, type SendRecord } from "./producer-ops.ts";
+import { type Partitioning, ProducerRouter } from "./producer-router.ts";
 import { ProducerSender, type ProducerTag } from "./producer-sender.ts";
 import { encodeInt, type KeyMap } from "./workload-keys.ts";
 
@@ -26,6 +27,8 @@ export interface ProducerOptions {
   readonly config: ProducerConfig;
   readonly keyMap: KeyMap;
   readonly rng: Rng;
+  /** How records find their partition; Kafka's key partitioner unless told otherwise. */
+  readonly partitioning?: Partitioning;
 }
 
 /** What the application (the workload) asks of the producer. */
@@ -64,6 +67,7 @@ export class SimProducer implements Node<ProducerView> {
   readonly #ops = new SendOps();
   readonly #history: ProducerHistory;
   readonly #sender: ProducerSender;
+  readonly #router: ProducerRouter;
   #lastNow: Millis = 0;
   #crashed = false;
 
@@ -76,6 +80,12 @@ export class SimProducer implements Node<ProducerView> {
     this.#metadata = new MetadataCache(options.config, options.rng);
     this.#accumulator = new RecordAccumulator(options.config);
     this.#history = new ProducerHistory(options.processId);
+    this.#router = new ProducerRouter(
+      options.partitioning ?? "key-hash",
+      options.keyMap,
+      this.#metadata,
+      this.#accumulator,
+    );
     this.#sender = new ProducerSender({
       config: this.#config,
       rng: this.#rng,
@@ -169,16 +179,9 @@ export class SimProducer implements Node<ProducerView> {
       return;
     }
     records.forEach((r, index) => {
-      const { topic, partition } = this.#keyMap.topicPartitionOf(r.key);
-      this.#metadata.addTopic(topic);
-      const record = {
-        opId,
-        index,
-        key: encodeInt(r.key),
-        value: encodeInt(r.value),
-        timestampMs: now,
-      };
-      this.#accumulator.append(now, topic, partition, record);
+      const key = this.#keyMap.recordKeyOf(r.key);
+      const record = { opId, index, key, value: encodeInt(r.value), timestampMs: now };
+      this.#router.route(now, r.key, record);
     });
   }
 
@@ -187,12 +190,21 @@ export class SimProducer implements Node<ProducerView> {
       this.#outbox.mark("client-request-timed-out");
       this.#onLost(now, lost, "REQUEST_TIMED_OUT");
     }
+    for (const record of this.#router.expire(now, this.#config.deliveryTimeoutMs)) {
+      // Kafka's send() gives up after max.block.ms without metadata: the record was never sent.
+      this.#outbox.mark("producer-metadata-wait-expired");
+      this.#sender.settleRecord(now, record.opId, record.index, {
+        type: "fail",
+        error: "METADATA_TIMEOUT",
+      });
+    }
     for (const batch of this.#accumulator.expire(now, this.#config.deliveryTimeoutMs)) {
       this.#outbox.mark("producer-batch-expired");
       this.#sender.settleFailed(now, batch, "DELIVERY_TIMEOUT");
     }
     const maxInFlight = this.#config.maxInFlightRequestsPerConnection;
     this.#metadata.maybeSend(now, this.#network, this.#outbox, maxInFlight, { type: "metadata" });
+    this.#router.place(now);
     this.#sender.drain(now);
   }
 
@@ -235,6 +247,7 @@ export class SimProducer implements Node<ProducerView> {
       this.#network.nextBackoffEnd(now),
       this.#metadata.nextWakeup(now),
       this.#accumulator.nextExpiry(this.#config.deliveryTimeoutMs),
+      this.#router.nextExpiry(this.#config.deliveryTimeoutMs),
     ];
     for (const queue of this.#accumulator.queues()) {
       const first = queue.batches[0];
@@ -281,7 +294,7 @@ export class SimProducer implements Node<ProducerView> {
     this.#accumulator.checkInvariants();
     this.#ops.checkInvariants();
     const inFlight = new Map<PartitionQueue, number>();
-    let records = 0;
+    let records = this.#router.awaiting.length;
     for (const entry of this.#network.entries()) {
       if (entry.tag.type !== "produce") continue;
       for (const batch of entry.tag.batches) {

@@ -1,10 +1,11 @@
 // The Jepsen Kafka model's keys: integer keys, each mapped bijectively to one topic-partition, so a
-// key's log is exactly one partition's log. Also how keys and values travel in records: decimal
-// ASCII bytes, readable in any Kafka tool, decoded strictly (anything else is not ours).
+// key's log is exactly one partition's log. Each key also has a record key whose murmur2 lands on
+// that partition, so Kafka's own key partitioner routes it there. Values are decimal ASCII bytes.
 
 import { assert, assertNonNegativeInteger } from "../assert.ts";
 import type { PartitionIndex, TopicName } from "../ids.ts";
 import { limits } from "../limits.ts";
+import { partitionForKey } from "./partitioner.ts";
 
 export interface TopicPartition {
   readonly topic: TopicName;
@@ -24,6 +25,7 @@ export interface KeyMapConfig {
 export class KeyMap {
   readonly config: KeyMapConfig;
   readonly #byTopic = new Map<TopicName, number>();
+  readonly #recordKeys: Uint8Array[] = [];
 
   constructor(config: KeyMapConfig) {
     assert(config.keyCount >= 1, `keyCount ${config.keyCount} < 1`);
@@ -35,6 +37,29 @@ export class KeyMap {
     assert(config.topicPrefix.length > 0, "empty topic prefix");
     this.config = config;
     for (let t = 0; t < this.topicCount; t++) this.#byTopic.set(this.#topicName(t), t);
+    for (let k = 0; k < config.keyCount; k++) this.#recordKeys.push(this.#designRecordKey(k));
+  }
+
+  /**
+   * "k", or else the first "k.n" whose murmur2 picks k's partition: about partitionsPerTopic
+   * tries per key, done once. Readable in any Kafka tool, and routed identically by every client.
+   */
+  #designRecordKey(key: number): Uint8Array {
+    const { partition } = this.topicPartitionOf(key);
+    const partitions = this.config.partitionsPerTopic;
+    const plain = encodeAscii(String(key));
+    if (partitionForKey(plain, partitions) === partition) return plain;
+    for (let n = 0; n < 1_000 * partitions; n++) {
+      const candidate = encodeAscii(`${key}.${n}`);
+      if (partitionForKey(candidate, partitions) === partition) return candidate;
+    }
+    assert(false, `no record key of ${key} hashes to partition ${partition}`);
+  }
+
+  /** The record key Kafka's default partitioner sends to this key's partition. */
+  recordKeyOf(key: number): Uint8Array {
+    assert(this.has(key), `key ${key} outside [0, ${this.config.keyCount})`);
+    return this.#recordKeys[key]!;
   }
 
   get topicCount(): number {
@@ -78,12 +103,19 @@ export class KeyMap {
   }
 }
 
-/** A non-negative safe integer as decimal ASCII bytes (how keys and values go into records). */
+/** A non-negative safe integer as decimal ASCII bytes (how values go into records). */
 export function encodeInt(value: number): Uint8Array {
   assertNonNegativeInteger(value, "encoded integer");
-  const text = String(value);
+  return encodeAscii(String(value));
+}
+
+function encodeAscii(text: string): Uint8Array {
   const bytes = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    assert(c < 0x80, "ASCII only");
+    bytes[i] = c;
+  }
   return bytes;
 }
 

@@ -3,9 +3,10 @@
 // limits, metadata refresh on a leader change, acks=0, delivery timeout and crashes.
 
 import { describe, expect, it } from "vitest";
+import { partitionForKey } from "../../../core/client/partitioner.ts";
 import { ErrorCode } from "../../../core/error-codes.ts";
 import { nodeId } from "../../../core/ids.ts";
-import { scanBatches } from "../../../core/log/record-batch.ts";
+import { decodeRecords, scanBatches } from "../../../core/log/record-batch.ts";
 import type { ProduceRequest } from "../../../core/protocol/index.ts";
 import { modelValues, PRODUCER_ID, producerSetup } from "./support/producer-setup.ts";
 
@@ -32,7 +33,8 @@ describe("batching", () => {
     s.h.runFor(100);
     const produces = produceBodies(s);
     expect(produces).toHaveLength(1);
-    expect(produces[0]!.at).toBe(10);
+    // The batch opens when metadata names the partition count (t=2), then lingers 10 ms.
+    expect(produces[0]!.at).toBe(12);
     const records = produces[0]!.body.topicData[0]!.partitionData[0]!.records!;
     const scan = scanBatches(records);
     expect(scan.batches).toHaveLength(1);
@@ -206,17 +208,49 @@ describe("failures", () => {
     expect(s.h.marks()).toContain("producer-non-retriable-error");
   });
 
-  it("fails batches that never found a leader once delivery.timeout.ms passes", () => {
+  it("fails records whose topic metadata never arrives once delivery.timeout.ms passes", () => {
     const s = producerSetup({ lingerMs: 0, requestTimeoutMs: 100, deliveryTimeoutMs: 500 });
     s.cluster.topics.delete("t0"); // the topic is unknown to the cluster
     s.send({ key: 0, value: 1 });
     s.h.runFor(400);
     expect(s.completions()).toEqual([]);
     s.h.runFor(200);
-    expect(s.completions()).toMatchObject([{ phase: "fail", error: "DELIVERY_TIMEOUT" }]);
+    expect(s.completions()).toMatchObject([{ phase: "fail", error: "METADATA_TIMEOUT" }]);
     expect(s.h.marks()).toEqual(
-      expect.arrayContaining(["metadata-incomplete", "producer-batch-expired"]),
+      expect.arrayContaining(["metadata-incomplete", "producer-metadata-wait-expired"]),
     );
+  });
+
+  it("fails queued batches that never found a leader once delivery.timeout.ms passes", () => {
+    const s = producerSetup(
+      { lingerMs: 0, requestTimeoutMs: 100, deliveryTimeoutMs: 500 },
+      { partitioning: "explicit" },
+    );
+    s.cluster.topics.delete("t0");
+    s.send({ key: 0, value: 1 });
+    s.h.runFor(600);
+    expect(s.completions()).toMatchObject([{ phase: "fail", error: "DELIVERY_TIMEOUT" }]);
+    expect(s.h.marks()).toContain("producer-batch-expired");
+  });
+
+  it("routes with Kafka's murmur2 partitioner: each record key hashes to its key's partition", () => {
+    const s = producerSetup({ lingerMs: 0 }, { keyCount: 12, partitionsPerTopic: 4 });
+    for (let k = 0; k < 12; k++) s.send({ key: k, value: k });
+    s.h.runFor(500);
+    for (const p of produceBodies(s)) {
+      for (const t of p.body.topicData) {
+        for (const d of t.partitionData) {
+          const records = decodeRecords(d.records!);
+          if (!records.ok) throw new Error("bad batch");
+          for (const r of records.value) expect(partitionForKey(r.key!, 4)).toBe(d.index);
+        }
+      }
+    }
+    expect(s.completions().map((op) => op.phase)).toEqual(Array(12).fill("ok"));
+    for (let k = 0; k < 12; k++) {
+      const { topic, partition } = s.keyMap.topicPartitionOf(k);
+      expect(modelValues(s.cluster, topic, partition)).toEqual([{ offset: 0, value: k }]);
+    }
   });
 
   it("mixes outcomes of one op into info", () => {

@@ -5,6 +5,7 @@ import { type ProducerConfig, producerConfig } from "../../../../core/client/cli
 import type { SendOp } from "../../../../core/client/history.ts";
 import { SimProducer } from "../../../../core/client/producer.ts";
 import type { SendRecord } from "../../../../core/client/producer-ops.ts";
+import type { Partitioning } from "../../../../core/client/producer-router.ts";
 import { KeyMap } from "../../../../core/client/workload-keys.ts";
 import { nodeId } from "../../../../core/ids.ts";
 import { testRng } from "../../../support/test-rng.ts";
@@ -31,6 +32,7 @@ export function producerSetup(
     partitionsPerTopic?: number;
     seed?: number;
     latencyMs?: number;
+    partitioning?: Partitioning;
   } = {},
 ): ProducerSetup {
   const cluster = new FakeCluster([1, 2, 3]);
@@ -47,6 +49,7 @@ export function producerSetup(
     config,
     keyMap,
     rng: testRng(options.seed ?? 1),
+    partitioning: options.partitioning ?? "key-hash",
   });
   const h = new Harness(cluster, options.latencyMs ?? 1);
   h.add(PRODUCER_ID, producer);
