@@ -36,6 +36,8 @@ export interface Connection {
   readonly incarnations: readonly [number, number];
   /** Per end: whether it has stepped the input telling it of the break (or never needed one). */
   readonly noticed: [boolean, boolean];
+  /** Per end: whether it has sent on the connection (then it must hear of a break). */
+  readonly used: [boolean, boolean];
   state: "connecting" | "open" | "closed";
   checkAt: number;
 }

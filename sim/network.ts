@@ -219,28 +219,29 @@ export class Network {
     return { to, input: toInput(connectionId(conn.id), from, msg.payload) };
   }
 
-  /** A connection's timer: handshake done, connect timeout, or partition break delay. */
-  check(conn: Connection): void {
-    if (conn.state === "closed" || conn.checkAt !== this.#host.now) return;
+  /** A connection's timer: handshake done, connect timeout, or partition break delay. False: stale. */
+  check(conn: Connection): boolean {
+    if (conn.state === "closed" || conn.checkAt !== this.#host.now) return false;
     conn.checkAt = -1;
     const partitioned = conn.dirs.some((d) => this.links.block(d.link) === Block.partition);
     if (conn.state === "open") {
       if (partitioned) this.#break(conn, "partitioned");
-      return;
+      return true;
     }
     if (!this.#host.isRunning(conn.ends[1])) {
       this.#break(conn, "connection refused");
-      return;
+      return true;
     }
     if (partitioned) {
       const deadline = conn.openedAt + this.links.params.connectTimeoutMs;
       if (this.#host.now >= deadline) this.#break(conn, "connect timeout");
       else this.#scheduleCheck(conn, deadline);
-      return;
+      return true;
     }
     conn.state = "open";
     for (const dir of [0, 1] as const)
       this.#setBlock(conn, dir, this.links.block(conn.dirs[dir].link));
+    return true;
   }
 
   #open(kind: ConnectionKind, from: NodeId, to: NodeId): Connection {
@@ -269,6 +270,7 @@ export class Network {
       openedAt: now,
       incarnations: [this.#host.incarnation(from), this.#host.incarnation(to)],
       noticed: [false, false],
+      used: [false, false],
       state: "connecting",
       checkAt: -1,
     };
@@ -281,6 +283,7 @@ export class Network {
 
   #enqueue(conn: Connection, dir: 0 | 1, payload: Payload): void {
     const d = conn.dirs[dir];
+    conn.used[dir] = true;
     const msg: Message = {
       id: this.#nextMessage++,
       payload,
@@ -366,7 +369,7 @@ export class Network {
       reason,
       lost,
     });
-    // The acceptor never heard of a connection that did not finish its handshake.
+    // The acceptor hears of a connection once it is open, or once it has sent on it.
     const tell = (end: 0 | 1, knew: boolean, input: Input) => {
       const node = conn.ends[end];
       if (!knew || node === silent || !this.#host.isRunning(node)) {
@@ -378,7 +381,7 @@ export class Network {
     };
     if (conn.kind === "peer") {
       tell(0, true, { type: "peer-unreachable", peer: b });
-      tell(1, wasOpen, { type: "peer-unreachable", peer: a });
+      tell(1, wasOpen || conn.used[1], { type: "peer-unreachable", peer: a });
     } else {
       tell(0, true, { type: "client-connection-lost", to: b });
       tell(1, wasOpen, { type: "connection-closed", connection: connectionId(conn.id) });

@@ -192,8 +192,7 @@ export class World implements WorldView {
         return true;
       }
       case "check":
-        this.network.check(item.conn);
-        return true;
+        return this.network.check(item.conn);
       case "input":
         if (!item.slot.current(item.incarnation)) return false;
         this.#deliver(item.slot, item.input);

@@ -131,6 +131,19 @@ describe("under faults", () => {
       const sent = net.traces.filter((e) => e.type === "net-send").length;
       expect(delivered.length + net.drops()).toBe(sent);
       expect(new Set(delivered.map((r) => numberOf(r.input))).size).toBe(delivered.length);
+      // A loss is never silent: the sender hears that its link to that peer broke, then or later.
+      net.traces.forEach((event, i) => {
+        if (event.type !== "net-drop") return;
+        const at = net.traceTimes[i]!;
+        const told = net.received.some(
+          (r) =>
+            r.node === event.from &&
+            r.t >= at &&
+            r.input.type === "peer-unreachable" &&
+            r.input.peer === event.to,
+        );
+        expect(told, `drop of #${event.msg} at ${at}`).toBe(true);
+      });
     },
   );
 });
@@ -295,6 +308,23 @@ describe("broken connections", () => {
     expect(net.noticesFor(client)).toEqual(["client-connection-lost"]);
     expect(net.noticesFor(a)).toEqual([]);
     expect(net.network.close(a, request.connection, "again")).toBe("gone");
+  });
+
+  it("a peer that wrote on a connection still connecting hears of its failure too", () => {
+    const net = new NetHarness([a, b], {
+      defaultLink: { minMs: 1, meanMs: 0 },
+      connectTimeoutMs: 500,
+    });
+    net.network.links.partition(1, [[a], [b]], false);
+    net.ping(a, b, 1);
+    net.ping(b, a, 1);
+    net.runUntil(1000);
+    expect(net.noticesFor(a)).toEqual(["peer-unreachable"]);
+    expect(net.noticesFor(b)).toEqual(["peer-unreachable"]);
+    expect(net.traces.find((e) => e.type === "conn-break")).toMatchObject({
+      reason: "connect timeout",
+      lost: 2,
+    });
   });
 
   it("a connection to a node that is down is refused after a round trip", () => {

@@ -49,6 +49,8 @@ export class NetHarness implements NetworkHost {
   readonly network: Network;
   readonly received: Received[] = [];
   readonly traces: SimTraceEvent[] = [];
+  /** The time of each entry of `traces`. */
+  readonly traceTimes: number[] = [];
   readonly down = new Set<NodeId>();
   readonly incarnations = new Map<NodeId, number>();
   readonly #queue = new EventQueue<HarnessItem>();
@@ -79,6 +81,7 @@ export class NetHarness implements NetworkHost {
 
   trace(_node: NodeId | undefined, event: SimTraceEvent): void {
     this.traces.push(event);
+    this.traceTimes.push(this.now);
   }
 
   isRunning(node: NodeId): boolean {
