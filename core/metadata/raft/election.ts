@@ -6,7 +6,7 @@ import { ErrorCode } from "../../error-codes.ts";
 import type { NodeId } from "../../ids.ts";
 import type { VoteRequest, VoteResponse } from "../messages.ts";
 import type { RaftContext } from "./context.ts";
-import { epochOf, leaderOf } from "./roles.ts";
+import { advertisedLeaderOf, epochOf } from "./roles.ts";
 import {
   becomeCandidate,
   becomeFollower,
@@ -125,7 +125,7 @@ function respondVote(
     reason,
   });
   if (!granted && reason === "stale-log") ctx.outbox.mark("raft-vote-rejected-stale-log");
-  const leaderId = leaderOf(ctx.role, ctx.nodeId);
+  const leaderId = advertisedLeaderOf(ctx.role, ctx.nodeId);
   const response: VoteResponse = {
     type: "raft-vote-response",
     correlationId: request.correlationId,

@@ -9,11 +9,11 @@ import type {
   EndQuorumEpochRequest,
 } from "../messages.ts";
 import type { RaftContext } from "./context.ts";
-import { epochOf, leaderOf } from "./roles.ts";
+import { advertisedLeaderOf, epochOf } from "./roles.ts";
 import { becomeUnattached, observeEpoch } from "./transitions.ts";
 
 function reply(ctx: RaftContext, errorCode: ErrorCode) {
-  const leaderId = leaderOf(ctx.role, ctx.nodeId);
+  const leaderId = advertisedLeaderOf(ctx.role, ctx.nodeId);
   return {
     errorCode,
     epoch: epochOf(ctx.role),

@@ -9,7 +9,7 @@ import { limits } from "../../limits.ts";
 import type { FetchRequest, FetchResponse } from "../messages.ts";
 import { setHighWatermark } from "./applier.ts";
 import type { RaftContext } from "./context.ts";
-import { epochOf, leaderOf, type ReplicaState, type Role } from "./roles.ts";
+import { advertisedLeaderOf, epochOf, type ReplicaState, type Role } from "./roles.ts";
 import { becomeResigned, checkQuorumWindowMs } from "./transitions.ts";
 
 type LeaderRole = Extract<Role, { type: "leader" }>;
@@ -41,7 +41,7 @@ function fetchResponse(
   errorCode: ErrorCode,
   extra: Partial<FetchResponse> = {},
 ): FetchResponse {
-  const leaderId = leaderOf(ctx.role, ctx.nodeId);
+  const leaderId = advertisedLeaderOf(ctx.role, ctx.nodeId);
   return {
     type: "raft-fetch-response",
     correlationId: request.correlationId,

@@ -110,12 +110,10 @@ export function epochOf(role: Role): Epoch {
   return role.type === "recovering" ? 0 : role.epoch;
 }
 
-/** The leader this role knows for its epoch. */
+/** The leader this role knows for its epoch (persisted, and shown in the view). */
 export function leaderOf(role: Role, self: NodeId): NodeId | undefined {
   switch (role.type) {
     case "follower":
-      return role.leaderId;
-    case "prospective":
       return role.leaderId;
     case "leader":
     case "resigned":
@@ -123,6 +121,16 @@ export function leaderOf(role: Role, self: NodeId): NodeId | undefined {
     default:
       return undefined;
   }
+}
+
+/**
+ * The leader named in answers to peers: only one this node knows to be alive (it leads, or it
+ * fetched from it in this role). Naming a leader that may be gone would pull a peer back to it.
+ */
+export function advertisedLeaderOf(role: Role, self: NodeId): NodeId | undefined {
+  if (role.type === "leader") return self;
+  if (role.type === "follower" && role.hasFetched) return role.leaderId;
+  return undefined;
 }
 
 /** The vote this role holds in its epoch. */

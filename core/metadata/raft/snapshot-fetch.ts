@@ -9,7 +9,7 @@ import type { FetchSnapshotRequest, FetchSnapshotResponse, RaftSnapshotId } from
 import { setHighWatermark } from "./applier.ts";
 import type { RaftContext } from "./context.ts";
 import { pumpFetch } from "./follower.ts";
-import { epochOf, leaderOf, type Role } from "./roles.ts";
+import { advertisedLeaderOf, epochOf, type Role } from "./roles.ts";
 import { decodeSnapshot, type SnapshotId } from "./snapshot-codec.ts";
 import { sameId } from "./snapshot-store.ts";
 
@@ -58,7 +58,7 @@ export function handleFetchSnapshotRequest(
 ): void {
   const role = ctx.role;
   const answer = (errorCode: ErrorCode, size = 0, bytes: Uint8Array = new Uint8Array(0)) => {
-    const leaderId = leaderOf(ctx.role, ctx.nodeId);
+    const leaderId = advertisedLeaderOf(ctx.role, ctx.nodeId);
     const response: FetchSnapshotResponse = {
       type: "raft-fetch-snapshot-response",
       correlationId: request.correlationId,

@@ -6,5 +6,5 @@ import { it } from "vitest";
 import { checkRandomFaultSchedules } from "../support/property.ts";
 
 it("stays safe and recovers liveness under random faults (3 voters)", () => {
-  checkRandomFaultSchedules(3, 150, 0x5eed_0003);
+  checkRandomFaultSchedules(3, 120, 0x5eed_0003);
 });

@@ -6,5 +6,5 @@ import { it } from "vitest";
 import { checkRandomFaultSchedules } from "../support/property.ts";
 
 it("stays safe and recovers liveness under random faults (5 voters)", () => {
-  checkRandomFaultSchedules(5, 80, 0x5eed_0005);
+  checkRandomFaultSchedules(5, 60, 0x5eed_0005);
 });

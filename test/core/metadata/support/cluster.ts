@@ -228,10 +228,11 @@ export class Cluster {
     }
   }
 
-  /** The broken variant: a node that grants every vote and pre-vote it is asked for. */
+  /** The broken variant: a node that grants every vote and pre-vote, naming no leader. */
   #tamper(n: SimNode, message: MetadataMessage): MetadataMessage {
     if (message.type !== "raft-vote-response" || this.#options.doubleVoter !== n.id) return message;
-    return message.voteGranted ? message : { ...message, voteGranted: true };
+    const { leaderId: _named, ...rest } = message;
+    return { ...rest, voteGranted: true };
   }
 
   #send(from: SimNode, to: NodeId, message: MetadataMessage): void {
@@ -368,6 +369,21 @@ export class Cluster {
       }
     });
     return accepted;
+  }
+
+  /** Hands `message` to node `to` as if `from` sent it; returns what `to` sent in reply. */
+  inject(to: number, from: number, message: MetadataMessage): MetadataMessage[] {
+    const n = this.node(to);
+    const sent: MetadataMessage[] = [];
+    const core = n.core!;
+    core.tick(this.now);
+    core.receive(this.now, nodeId(from), message);
+    for (const effect of n.outbox.take()) {
+      if (effect.type === "send") sent.push(effect.message as MetadataMessage);
+      this.#effect(n, effect);
+    }
+    core.checkInvariants();
+    return sent;
   }
 
   /** Graceful shutdown of a leader: it resigns (EndQuorumEpoch); a no-op on others. */

@@ -9,7 +9,8 @@ import type { ApplyObserver } from "./test-state-machine.ts";
 
 export class SafetyChecker implements ApplyObserver {
   readonly violations: string[] = [];
-  readonly #leaders = new Map<number, number>();
+  /** Epoch → the node that led it, over the whole run. */
+  readonly leaders = new Map<number, number>();
   readonly #votes = new Map<string, number>();
   /** (offset:epoch) → record key and the epoch of the entry before it (when known). */
   readonly #entries = new Map<string, { key: string; prev: number | undefined }>();
@@ -75,11 +76,11 @@ export class SafetyChecker implements ApplyObserver {
   ): void {
     const node = view.nodeId;
     if (view.role === "leader") {
-      const other = this.#leaders.get(view.epoch);
+      const other = this.leaders.get(view.epoch);
       if (other !== undefined && other !== node) {
         this.#fail(`election safety: nodes ${other} and ${node} both led epoch ${view.epoch}`);
       }
-      this.#leaders.set(view.epoch, node);
+      this.leaders.set(view.epoch, node);
       if ((this.#lastLeaderEpoch.get(node) ?? -1) < view.epoch) {
         this.#lastLeaderEpoch.set(node, view.epoch);
         this.#checkLeaderCompleteness(node, log, minOffset);
@@ -114,6 +115,7 @@ export class SafetyChecker implements ApplyObserver {
       const e = log.get(offset);
       if (e === undefined || e.epoch !== c.epoch || e.key !== c.key) {
         this.#fail(`leader completeness: leader ${node} lacks committed entry ${offset}`);
+        return;
       }
     }
   }
