@@ -78,26 +78,25 @@ export type WorkloadEvent =
   | { readonly type: "crash-client"; readonly atMs: Millis; readonly client: ClientSlot };
 
 /** Client settings that suit simulated time: faults are seconds long, runs a minute or so. */
-const simClients = {
-  producerConfig: {
-    lingerMs: 5,
-    requestTimeoutMs: 2_000,
-    deliveryTimeoutMs: 10_000,
-    retryBackoffMs: 50,
-  },
-  consumerConfig: {
+const simProducer = {
+  lingerMs: 5,
+  requestTimeoutMs: 2_000,
+  deliveryTimeoutMs: 10_000,
+  retryBackoffMs: 50,
+} as const;
+const simConsumer = (fetchMaxWaitMs: Millis) =>
+  ({
     autoOffsetReset: "earliest",
-    fetchMaxWaitMs: 100,
+    fetchMaxWaitMs,
     pollTimeoutMs: 100,
     requestTimeoutMs: 2_000,
     retryBackoffMs: 50,
-  },
-} as const;
+  }) as const;
 
 /**
- * Light: about 20 Produce and 20 Fetch requests per simulated second (one record per send, linger
- * 5 ms keeps most sends in their own request; each poll finds about one fetch answered).
- * Heavy: about 400 of each.
+ * Request rates measured against the model cluster of the tests (6 partitions led by 3 brokers):
+ * light makes about 20 Produce and 20 Fetch requests per simulated second (an idle consumer
+ * long-polls each leader every fetch.max.wait.ms); heavy about 400 of each.
  */
 export const workloadProfiles = {
   light: (durationMs: Millis): WorkloadParams => ({
@@ -112,21 +111,23 @@ export const workloadProfiles = {
     restartDelayMs: 1_000,
     startMs: 0,
     durationMs,
-    ...simClients,
+    producerConfig: simProducer,
+    consumerConfig: simConsumer(500),
   }),
   heavy: (durationMs: Millis): WorkloadParams => ({
     keys: { keyCount: 6, partitionsPerTopic: 6, topicPrefix: "jepsen-" },
     producers: 4,
-    consumers: 4,
+    consumers: 2,
     sendsPerSecond: 400,
-    recordsPerSendMax: 3,
+    recordsPerSendMax: 2,
     pollsPerSecond: 400,
     assignsPerSecond: 0.5,
     crashesPerSecond: 0.1,
     restartDelayMs: 1_000,
     startMs: 0,
     durationMs,
-    ...simClients,
+    producerConfig: simProducer,
+    consumerConfig: simConsumer(100),
   }),
 } as const;
 

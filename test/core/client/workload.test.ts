@@ -155,6 +155,12 @@ describe("end to end against the fake cluster", () => {
       }
     };
     for (let e = w.next(); e !== undefined; e = w.next()) apply(e);
+    // The profile's promise: about 20 Produce and 20 Fetch requests per simulated second.
+    const seconds = params.durationMs / 1_000;
+    expect(h.requests("Produce").length / seconds).toBeGreaterThan(12);
+    expect(h.requests("Produce").length / seconds).toBeLessThan(28);
+    expect(h.requests("Fetch").length / seconds).toBeGreaterThan(12);
+    expect(h.requests("Fetch").length / seconds).toBeLessThan(40);
     h.runUntil(params.durationMs + 15_000);
     for (const e of w.finalReads(h.now)) apply(e);
     h.runFor(10_000);
