@@ -27,6 +27,7 @@ import { Deadlines } from "./deadlines.ts";
 import { handleRequest } from "./handle-request.ts";
 import type { HostedLogFactory } from "./hosted-log.ts";
 import { type ImageChange, MetadataImage } from "./metadata-image.ts";
+import { partitionLogFactory } from "./partition-log-adapter.ts";
 import { ReplicaManager } from "./replica-manager.ts";
 
 export interface BrokerOptions {
@@ -38,8 +39,8 @@ export interface BrokerOptions {
   readonly raftTiming?: Partial<Omit<RaftConfig, "nodeId" | "voters" | "crc">>;
   /** What ApiVersions answers when the driver does not answer it itself. */
   readonly apiVersions?: readonly ApiVersion[];
-  /** Builds the partition logs this broker hosts. */
-  readonly logFactory: HostedLogFactory;
+  /** Builds the partition logs this broker hosts (core/log's PartitionLog by default). */
+  readonly logFactory?: HostedLogFactory;
 }
 
 export class Broker implements Node<BrokerView> {
@@ -93,7 +94,7 @@ export class Broker implements Node<BrokerView> {
       phase: "starting" as const,
     };
     const ctx = partial as BrokerContext & { replicas: ReplicaManager };
-    ctx.replicas = new ReplicaManager(ctx, options.logFactory);
+    ctx.replicas = new ReplicaManager(ctx, options.logFactory ?? partitionLogFactory);
     this.#ctx = ctx;
     image.setListener((change) => this.#onImageChange(change));
     this.#connections = new Connections({

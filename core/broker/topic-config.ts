@@ -62,8 +62,13 @@ function topicSpec<T>(
   return { name, key, brokerField, configType, parse, format, doc };
 }
 
-const longSpec = (name: string, key: keyof TopicConfig, field: BrokerConfigField, min: number) =>
-  topicSpec(name, key, field, ConfigType.long, parseLong(min, true), formatLong, "");
+const longSpec = (
+  name: string,
+  key: keyof TopicConfig,
+  field: BrokerConfigField,
+  min: number,
+  doc: string,
+) => topicSpec(name, key, field, ConfigType.long, parseLong(min, true), formatLong, doc);
 
 /** Every topic config, sorted by name (the order DescribeConfigs answers in). */
 export const topicConfigSpecs: readonly TopicConfigSpec[] = [
@@ -85,10 +90,34 @@ export const topicConfigSpecs: readonly TopicConfigSpec[] = [
     String,
     "Only producer: batches are stored as the producer compressed them.",
   ),
-  longSpec("delete.retention.ms", "deleteRetentionMs", "logCleanerDeleteRetentionMs", 0),
-  longSpec("flush.messages", "flushMessages", "logFlushIntervalMessages", 1),
-  longSpec("flush.ms", "flushMs", "logFlushIntervalMs", 0),
-  longSpec("max.compaction.lag.ms", "maxCompactionLagMs", "logCleanerMaxCompactionLagMs", 1),
+  longSpec(
+    "delete.retention.ms",
+    "deleteRetentionMs",
+    "logCleanerDeleteRetentionMs",
+    0,
+    "How long tombstones survive compaction.",
+  ),
+  longSpec(
+    "flush.messages",
+    "flushMessages",
+    "logFlushIntervalMessages",
+    1,
+    "Sync after this many records; that append is acknowledged after the sync.",
+  ),
+  longSpec(
+    "flush.ms",
+    "flushMs",
+    "logFlushIntervalMs",
+    0,
+    "Sync data that has been unsynced this long.",
+  ),
+  longSpec(
+    "max.compaction.lag.ms",
+    "maxCompactionLagMs",
+    "logCleanerMaxCompactionLagMs",
+    1,
+    "The longest a record stays ineligible for compaction.",
+  ),
   topicSpec(
     "max.message.bytes",
     "maxMessageBytes",
@@ -116,7 +145,13 @@ export const topicConfigSpecs: readonly TopicConfigSpec[] = [
     formatDouble,
     "Compaction starts once this share of the log is dirty.",
   ),
-  longSpec("min.compaction.lag.ms", "minCompactionLagMs", "logCleanerMinCompactionLagMs", 0),
+  longSpec(
+    "min.compaction.lag.ms",
+    "minCompactionLagMs",
+    "logCleanerMinCompactionLagMs",
+    0,
+    "The shortest a record stays uncompacted.",
+  ),
   topicSpec(
     "min.insync.replicas",
     "minInsyncReplicas",
@@ -126,8 +161,20 @@ export const topicConfigSpecs: readonly TopicConfigSpec[] = [
     String,
     "Fewest in-sync replicas for an acks=all produce.",
   ),
-  longSpec("retention.bytes", "retentionBytes", "logRetentionBytes", -1),
-  longSpec("retention.ms", "retentionMs", "logRetentionMs", -1),
+  longSpec(
+    "retention.bytes",
+    "retentionBytes",
+    "logRetentionBytes",
+    -1,
+    "Log size kept per partition; -1 is no limit.",
+  ),
+  longSpec(
+    "retention.ms",
+    "retentionMs",
+    "logRetentionMs",
+    -1,
+    "How long records are kept; -1 keeps them forever.",
+  ),
   topicSpec(
     "segment.bytes",
     "segmentBytes",
@@ -137,7 +184,7 @@ export const topicConfigSpecs: readonly TopicConfigSpec[] = [
     String,
     "The size at which a segment rolls.",
   ),
-  longSpec("segment.ms", "segmentMs", "logRollMs", 1),
+  longSpec("segment.ms", "segmentMs", "logRollMs", 1, "The age at which a segment rolls."),
   topicSpec(
     "unclean.leader.election.enable",
     "uncleanLeaderElectionEnable",

@@ -140,3 +140,32 @@ describe("long poll", () => {
     expect(h.answer("Produce", produceId)?.responses[0]?.partitionResponses[0]?.errorCode).toBe(0);
   });
 });
+
+describe("connections", () => {
+  it("drops a pending acks=all produce whose connection closed; the records stay appended", () => {
+    const h = ready();
+    h.diskRunning = false;
+    const id = h.send("Produce", produceBody("t", 0, batchOf(["x"]), -1), 5);
+    expect(h.view.pendingProduces).toBe(1);
+    h.deliver({ type: "connection-closed", connection: connectionId(5) });
+    expect(h.view.pendingProduces).toBe(0);
+    h.diskRunning = true;
+    h.settle();
+    expect(h.answer("Produce", id)).toBeUndefined();
+    expect(h.view.partitions[0]).toMatchObject({ logEndOffset: 1, highWatermark: 1 });
+  });
+
+  it("answers pipelined requests of one connection in order", () => {
+    const h = ready();
+    h.diskRunning = false;
+    const ids = [
+      h.send("Produce", produceBody("t", 0, batchOf(["x"]), -1), 6),
+      h.send("Metadata", { topics: null, allowAutoTopicCreation: false }, 6),
+      h.send("Produce", produceBody("t", 1, batchOf(["y"]), 1), 6),
+    ];
+    expect(h.answers.filter((a) => a.connection === 6)).toEqual([]);
+    h.diskRunning = true;
+    h.settle();
+    expect(h.answers.filter((a) => a.connection === 6).map((a) => a.correlationId)).toEqual(ids);
+  });
+});
