@@ -36,6 +36,14 @@ export interface TraceOptions {
   readonly lanes?: boolean;
 }
 
+/** Sees every record as it is written (checkers collecting client histories, live viewers). */
+export type TraceObserver = (
+  seq: number,
+  t: number,
+  node: NodeId | undefined,
+  event: SimTraceEvent | TraceEvent,
+) => void;
+
 export class TraceWriter {
   readonly full: boolean;
   readonly bodies: boolean;
@@ -43,6 +51,7 @@ export class TraceWriter {
   readonly #sink: TraceSink | undefined;
   readonly #hash = new TraceHash();
   #lanes: Uint32Array | undefined;
+  readonly #observers: TraceObserver[] = [];
   #lines = 0;
   #seq = 0;
 
@@ -74,6 +83,10 @@ export class TraceWriter {
     return this.#lanes[line];
   }
 
+  observe(observer: TraceObserver): void {
+    this.#observers.push(observer);
+  }
+
   header(header: TraceHeader): void {
     const line = encodeValue(header, this.#encode);
     this.#hash.string(line);
@@ -87,6 +100,7 @@ export class TraceWriter {
     this.#line(
       this.#sink === undefined ? undefined : encodeRecord(seq, t, node, event, this.#encode),
     );
+    for (const observer of this.#observers) observer(seq, t, node, event);
     return seq;
   }
 

@@ -9,7 +9,7 @@ import type { DrawLog, Seed, SimRng } from "./prng.ts";
 import type { NodeSpec, ProcessStatus } from "./process.ts";
 import type { DiskParams, SwarmOverrides, SwarmParams } from "./swarm.ts";
 import type { FailureKind } from "./trace-format.ts";
-import type { TraceWriter } from "./trace-writer.ts";
+import type { TraceObserver, TraceWriter } from "./trace-writer.ts";
 import type { WorldDisk } from "./world-disk.ts";
 
 /** Where a run's faults come from. */
@@ -79,6 +79,8 @@ export interface WorldConfig {
   readonly finalChecks?: readonly WorldCheck[];
   /** Default: hash-only, standard level. */
   readonly trace?: TraceWriter;
+  /** Called with every trace record as it is written (e.g. to collect client histories). */
+  readonly observers?: readonly TraceObserver[];
   /** Record or check every named draw. */
   readonly draws?: DrawLog;
   /** The commit under test, written into the trace header. */

@@ -61,6 +61,7 @@ export class World implements WorldView {
     this.config = config;
     this.seedHex = formatSeed(config.seed);
     this.trace = config.trace ?? new TraceWriter();
+    for (const observer of config.observers ?? []) this.trace.observe(observer);
     const root = rootRng(config.seed, config.draws);
     this.#nodeStreams = root.derive("node");
     this.nodeIds = config.nodes.map((spec) => spec.id);

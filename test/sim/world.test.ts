@@ -370,6 +370,22 @@ describe("checks and failures", () => {
 });
 
 describe("reports", () => {
+  it("observers see every record as it is written, node events included", () => {
+    const seen: string[] = [];
+    const sink = new MemorySink();
+    new World({
+      seed: 2n,
+      nodes: diskLogServers(1, 50),
+      durationMs: 500,
+      maxEvents: 1_000,
+      faults: { mode: "none" },
+      trace: new TraceWriter({ sink }),
+      observers: [(seq, _t, node, event) => seen.push(`${seq}:${node}:${event.type}`)],
+    }).run();
+    expect(seen).toHaveLength(sink.lines.length - 1);
+    expect(seen).toContain("2:1:node-ready");
+  });
+
   it("describe() prints the seed, the replay command, every parameter and the schedule", () => {
     const world = new World({
       seed: 0x5eedn,
