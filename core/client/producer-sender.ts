@@ -133,7 +133,15 @@ export class ProducerSender {
       return;
     }
     // acks=0: no answer will ever come, so nothing is known about these records.
-    this.#network.send(now, this.#outbox, leader, body, "Produce", { type: "metadata" }, false);
+    this.#network.send(
+      now,
+      this.#outbox,
+      leader,
+      body,
+      "Produce",
+      { type: "produce", batches },
+      false,
+    );
     for (const batch of batches) {
       this.#accumulator.landed(batch);
       batch.maybeAppended = true;

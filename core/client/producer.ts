@@ -38,7 +38,8 @@ export interface ProducerView extends NodeView {
   readonly kind: "producer";
   readonly processId: number;
   readonly pendingOps: number;
-  readonly queuedRecords: number;
+  /** Records accepted and without an outcome yet: awaiting metadata, queued or in flight. */
+  readonly unsettledRecords: number;
   readonly inFlightRequests: readonly {
     readonly node: NodeId;
     readonly correlationId: number;
@@ -281,7 +282,7 @@ export class SimProducer implements Node<ProducerView> {
       kind: "producer",
       processId: this.#history.processId,
       pendingOps: this.#ops.size,
-      queuedRecords: this.#ops.unsettledRecords,
+      unsettledRecords: this.#ops.unsettledRecords,
       inFlightRequests,
       partitions,
       metadata: this.#metadata.view(),
