@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { nodeId } from "../../core/ids.ts";
 import type { Effect, Input, Node } from "../../core/node.ts";
 import { parseTraceLine } from "../../sim/trace-format.ts";
+import { MarkTally } from "../../sim/trace-marks.ts";
 import { MemorySink, TraceWriter } from "../../sim/trace-writer.ts";
 import { World } from "../../sim/world.ts";
 import type { ClientView } from "./support/client-node.ts";
@@ -123,6 +124,32 @@ describe("checks and failures", () => {
 });
 
 describe("reports", () => {
+  it("a mark tally counts coverage marks across runs and lists those never hit", () => {
+    const tally = new MarkTally();
+    const marking: Node = {
+      step: (_now: number, input: Input): readonly Effect[] =>
+        input.type === "start" ? [{ type: "trace", event: { type: "mark", name: "booted" } }] : [],
+      nextWakeup: () => undefined,
+      view: () => ({ nodeId: n1, kind: "marking" }),
+      checkInvariants: () => undefined,
+    };
+    for (const seed of [1n, 2n]) {
+      new World({
+        seed,
+        nodes: [{ id: n1, role: "server", create: () => marking }],
+        durationMs: 100,
+        maxEvents: 100,
+        faults: { mode: "none" },
+        observers: [tally.observer],
+      }).run();
+    }
+    expect(tally.count("booted")).toBe(2);
+    expect(tally.hits()).toEqual([["booted", 2]]);
+    expect(tally.unhit(["booted", "follower-truncated-divergent-tail"])).toEqual([
+      "follower-truncated-divergent-tail",
+    ]);
+  });
+
   it("observers see every record as it is written, node events included", () => {
     const seen: string[] = [];
     const sink = new MemorySink();
