@@ -183,7 +183,7 @@ export class Broker implements Node<BrokerView> {
       this.#halt(`metadata quorum halted: ${raft.haltedReason ?? "unknown"}`);
       return;
     }
-    const active = ctx.ops.isActive();
+    const active = ctx.ops.isActive(raft);
     if (this.#wasActiveController && raft.role !== "leader") {
       ctx.outbox.mark("controller-leadership-lost");
       ctx.ops.failAll();

@@ -5,7 +5,7 @@
 import { assert } from "../assert.ts";
 import type { Millis, Offset } from "../ids.ts";
 import { limits } from "../limits.ts";
-import type { ProposeResult, RaftCore } from "../metadata/raft/raft-core.ts";
+import type { ProposeResult, RaftCore, RaftView } from "../metadata/raft/raft-core.ts";
 import type { MetadataRecord } from "../metadata/records.ts";
 import type { Outbox } from "../outbox.ts";
 import type { Deadlines } from "./deadlines.ts";
@@ -56,8 +56,7 @@ export class ControllerOps {
    * Active: the quorum leader, with every entry of the log applied to the controller's image, so
    * the image is exactly the log and new records can be validated against it.
    */
-  isActive(): boolean {
-    const view = this.#raft.view();
+  isActive(view: RaftView = this.#raft.view()): boolean {
     return view.role === "leader" && this.#image.nextOffset === view.logEndOffset;
   }
 

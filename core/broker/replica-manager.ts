@@ -47,6 +47,7 @@ export class ReplicaManager {
   readonly #destroying = new Map<string, (() => void)[]>();
   /** Partitions whose state may have changed this step (partition-state events, wakeups). */
   readonly #touched = new Set<HostedPartition>();
+  readonly #topicConfigs = new Map<string, TopicConfig>();
   readonly produces: ProducePurgatory;
   readonly fetches: FetchPurgatory;
   #loading = 0;
@@ -72,11 +73,17 @@ export class ReplicaManager {
     return this.#hosted.get(partitionKey(topic, partition));
   }
 
+  /** A topic's effective config; cached until its config records change. */
   topicConfig(topic: string): TopicConfig {
-    return resolveTopicConfig(
+    const cached = this.#topicConfigs.get(topic);
+    if (cached !== undefined) return cached;
+    const config = resolveTopicConfig(
       this.ctx.image.configs(ConfigResourceType.topic, topic),
       this.ctx.config,
     );
+    // Bounded: one entry per topic of the image (entries of removed topics are dropped).
+    if (this.ctx.image.topic(topic) !== undefined) this.#topicConfigs.set(topic, config);
+    return config;
   }
 
   /** Notes that a partition's offsets may have moved: events and wakeups follow at step end. */
@@ -128,6 +135,13 @@ export class ReplicaManager {
   // ---- Hosting: logs follow the image ----
 
   onImageChange(change: ImageChange): void {
+    if (
+      change.type === "config-changed" ||
+      change.type === "topic-removed" ||
+      change.type === "reset"
+    ) {
+      this.#topicConfigs.clear();
+    }
     switch (change.type) {
       case "partition-changed":
         this.#partitionChanged(change.after);
