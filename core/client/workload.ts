@@ -9,8 +9,9 @@
 //     choosing, e.g. 1000 + slot) with `processId`, client configs from the profile, w.keyMap;
 //     step it with {type:"start"}.
 //   `producer` / `consumer` events: client.apply(atMs, command) and carry out its effects.
-//   `crash-client`: effects of client.crash(atMs), then drop the node object (a later
-//     `start-client` for the same slot brings a new incarnation).
+//   `crash-client`: effects of client.crash(atMs), then drop the node object and its connections
+//     (nothing in flight may reach the next incarnation: it reuses correlation ids); a later
+//     `start-client` for the same slot brings that new incarnation.
 //   When w.next() returns undefined the workload is over; stop faults, heal, then run the events
 //     of w.finalReads(atMs) and wait for the final reader's view().finalPolls.state === "done".
 //   Create the topics of w.keyMap.topics() before the first event.
