@@ -73,7 +73,7 @@ describe("determinism", () => {
         new World({
           seed,
           nodes: mix.nodes(),
-          durationMs: 10_000,
+          durationMs: 6_000,
           maxEvents: 300_000,
           trace,
           draws,
