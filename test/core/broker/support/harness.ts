@@ -111,6 +111,20 @@ export class BrokerHarness {
     this.broker.checkInvariants();
   }
 
+  /** Runs up to `count` queued disk operations even while the disk is held; returns how many ran. */
+  runDisk(count: number): number {
+    let ran = 0;
+    while (ran < count && this.#diskQueue.length > 0) {
+      const next = this.#diskQueue.shift();
+      if (next === undefined) break;
+      const result = this.disk.execute(next.op);
+      this.#apply(this.broker.step(this.now, { type: "disk-done", id: next.id, result }));
+      ran++;
+    }
+    this.broker.checkInvariants();
+    return ran;
+  }
+
   #apply(effects: readonly Effect[]): void {
     for (const effect of effects) {
       switch (effect.type) {
