@@ -69,7 +69,8 @@ test.prop([fc.array(op, { minLength: 5, maxLength: 40 }), fc.integer({ min: 1, m
       if (answer === undefined) continue;
       pending.delete(id);
       if (answer.errorCode === 0 && p.acks === -1) {
-        p.values.forEach((v, i) => promised[p.partition]?.set(answer.baseOffset + i, v));
+        for (const [i, v] of p.values.entries())
+          promised[p.partition]?.set(answer.baseOffset + i, v);
       }
     }
   };
