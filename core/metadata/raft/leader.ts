@@ -147,10 +147,9 @@ export function answerParked(ctx: RaftContext, role: LeaderRole, errorCode: Erro
   const parked = role.parked;
   role.parked = [];
   for (const p of parked) {
-    ctx.send(p.from, {
-      ...fetchResponse(ctx, p.request, errorCode),
-      epoch: role.epoch,
-    });
+    // No leader named: the fetcher learns at once that this epoch's leader is gone.
+    const { leaderId: _self, ...response } = fetchResponse(ctx, p.request, errorCode);
+    ctx.send(p.from, { ...response, epoch: role.epoch });
   }
 }
 

@@ -130,10 +130,10 @@ export class RaftCore {
       truncatedBytes: result.truncatedBytes,
     });
     const leaderId = same ? election.leaderId : undefined;
+    const votedFor = same ? election.votedFor : undefined;
     if (leaderId !== undefined && leaderId !== ctx.nodeId) {
-      becomeFollower(ctx, epoch, leaderId, "recovered");
+      becomeFollower(ctx, epoch, leaderId, "recovered", votedFor);
     } else {
-      const votedFor = same ? election.votedFor : undefined;
       becomeUnattached(ctx, epoch, "recovered", votedFor === undefined ? {} : { votedFor });
     }
   }

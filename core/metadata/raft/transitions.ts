@@ -75,6 +75,7 @@ export function becomeFollower(
   epoch: Epoch,
   leaderId: NodeId,
   reason: string,
+  recoveredVote?: NodeId,
 ): void {
   assert(leaderId !== ctx.nodeId, "a node never follows itself");
   setRole(
@@ -83,7 +84,7 @@ export function becomeFollower(
       type: "follower",
       epoch,
       leaderId,
-      votedFor: voteCarried(ctx, epoch),
+      votedFor: recoveredVote ?? voteCarried(ctx, epoch),
       fetchDeadline: ctx.now + ctx.config.fetchTimeoutMs,
       hasFetched: false,
       fetch: { inflight: undefined, nextFetchAt: ctx.now },

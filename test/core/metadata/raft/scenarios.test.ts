@@ -97,6 +97,8 @@ describe("metadata quorum scenarios", () => {
     settled(c, 20_000);
     const node = c.node(behind);
     expect(node.marks.get("raft-follower-fetching-snapshot")).toBeGreaterThan(0);
+    // The snapshot came in several FetchSnapshot chunks (fetchSnapshotMaxBytes is small here).
+    expect(c.sent.get("raft-fetch-snapshot-response")).toBeGreaterThan(1);
     expect(node.view().snapshotId).not.toBeNull();
     expect(node.view().logStartOffset).toBeGreaterThan(0);
     c.proposing = false;

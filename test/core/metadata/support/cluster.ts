@@ -41,7 +41,7 @@ export const testRaftSizes = {
   readChunkBytes: 128,
   tailCacheBytes: 256,
   fetchMaxBytes: 300,
-  fetchSnapshotMaxBytes: 64,
+  fetchSnapshotMaxBytes: 16,
 } as const;
 
 type Event =
@@ -99,6 +99,8 @@ export class Cluster {
   readonly blocked = new Set<string>();
   dropRate = 0;
   steps = 0;
+  /** Messages sent, by type. */
+  readonly sent = new Map<string, number>();
   /** Crashes that hit a node while a quorum-state write was under way. */
   crashesDuringElectionWrite = 0;
   readonly #options: ClusterOptions;
@@ -155,6 +157,7 @@ export class Cluster {
     n.outbox = new Outbox();
     n.diskIo = new DiskIo(n.outbox);
     n.diskFreeAt = this.now;
+    n.maxReadBytes = 0;
     const config = raftConfig(nodeId(id), this.#voters, {
       ...testRaftSizes,
       ...this.#options.config,
@@ -236,6 +239,7 @@ export class Cluster {
   }
 
   #send(from: SimNode, to: NodeId, message: MetadataMessage): void {
+    this.sent.set(message.type, (this.sent.get(message.type) ?? 0) + 1);
     if (message.type === "raft-vote-response" && message.voteGranted && !message.preVote) {
       this.checker.onVoteGranted(from.id, message.epoch, to);
       if (this.#options.doubleVoter !== from.id) this.#checkVoteDurable(from, message.epoch, to);
