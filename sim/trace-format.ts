@@ -10,7 +10,8 @@
 import type { DiskOpType } from "../core/disk.ts";
 import type { NodeId } from "../core/ids.ts";
 import type { TraceEvent, TraceEventType } from "../core/trace.ts";
-import type { Fault } from "./faults.ts";
+import type { Fault, FaultModel, ScheduledFault } from "./faults.ts";
+import type { SwarmParams } from "./swarm.ts";
 
 export const traceFormat = "runnel-trace";
 export const traceVersion = 1;
@@ -117,6 +118,20 @@ export interface TraceNode {
   readonly role: NodeRole;
 }
 
+/** The run's configuration, as the header records it. */
+export interface TraceConfig {
+  readonly durationMs: number;
+  readonly maxEvents: number;
+  readonly faultPhaseMs: number;
+  readonly faultPlan: "swarm" | "none" | "explicit";
+  readonly faultModel: FaultModel;
+  /** Local clocks read this (plus their skew) at true time 0. */
+  readonly clockEpochMs: number;
+  readonly replay: string;
+  /** Whatever the scenario said about itself (JSON-safe). */
+  readonly scenario?: unknown;
+}
+
 /** The first line: enough to replay the run (seed, commit, config) and to read the rest. */
 export interface TraceHeader {
   readonly format: typeof traceFormat;
@@ -124,10 +139,12 @@ export interface TraceHeader {
   readonly seed: string;
   readonly commit: string;
   readonly nodes: readonly TraceNode[];
-  /** The run's configuration as given (JSON-safe). */
-  readonly config: unknown;
-  /** The drawn swarm parameters and the fault schedule. */
-  readonly faults: unknown;
+  readonly config: TraceConfig;
+  /** The drawn swarm parameters (every kind, link, clock and disk) and the fault schedule. */
+  readonly faults: {
+    readonly params: SwarmParams;
+    readonly schedule: readonly ScheduledFault[];
+  };
 }
 
 export interface EncodeOptions {

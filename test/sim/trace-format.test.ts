@@ -3,6 +3,8 @@
 import { describe, expect, it } from "vitest";
 import { nodeId } from "../../core/ids.ts";
 import type { TraceEvent } from "../../core/trace.ts";
+import { defaultFaultModel } from "../../sim/faults.ts";
+import { calmSwarm } from "../../sim/swarm.ts";
 import {
   encodeGeneric,
   encodeRecord,
@@ -17,14 +19,24 @@ import { MemorySink, TraceWriter } from "../../sim/trace-writer.ts";
 
 const compact = { fullBytes: false };
 
+const setup = { servers: [nodeId(1)], clients: [], faultPhaseMs: 0, model: defaultFaultModel(1) };
+
 const header: TraceHeader = {
   format: "runnel-trace",
   version: 1,
   seed: "0x1",
   commit: "c",
-  nodes: [],
-  config: {},
-  faults: {},
+  nodes: [{ id: nodeId(1), role: "server" }],
+  config: {
+    durationMs: 1,
+    maxEvents: 1,
+    faultPhaseMs: 0,
+    faultPlan: "none",
+    faultModel: setup.model,
+    clockEpochMs: 0,
+    replay: "runnel sim --seed 0x1",
+  },
+  faults: { params: calmSwarm(setup), schedule: [] },
 };
 
 function sampleEvents(): (SimTraceEvent | TraceEvent)[] {
