@@ -7,6 +7,7 @@ import type { Millis, Offset } from "../ids.ts";
 import type { Crc32c } from "../log/crc32c.ts";
 import type { ScannedBatch } from "../log/record-batch.ts";
 import type { Outbox } from "../outbox.ts";
+import type { FollowerLog } from "../replication/replica-log.ts";
 import type { Result } from "../result.ts";
 import type { TopicConfig } from "./topic-config.ts";
 
@@ -47,13 +48,12 @@ export interface HostedLogListener {
   readonly onOffline: (reason: string) => void;
 }
 
-export interface HostedLog {
+/**
+ * A hosted partition log. It is also replication's FollowerLog (and so LeaderLog) port, so the
+ * replication components can drive the same object once the broker runs them.
+ */
+export interface HostedLog extends FollowerLog {
   readonly status: LogStatus;
-  readonly logStartOffset: Offset;
-  readonly logEndOffset: Offset;
-  readonly highWatermark: Offset;
-  /** The recovery point: every batch below it is synced. */
-  readonly durableOffset: Offset;
   /** Opens the folder: recovery of what is there (or an empty log); `done` runs once. */
   recover(now: Millis, done: () => void): void;
   /** Stamps offsets and the leader epoch into batches the broker checked, and appends them. */
@@ -69,12 +69,8 @@ export interface HostedLog {
     upperBound: Offset,
     done: (r: TimestampLookup) => void,
   ): void;
-  /** The broker decides the high watermark (min LEO over the ISR, maybe bounded by durability). */
-  setHighWatermark(offset: Offset): void;
   /** DeleteRecords: moves the log start offset up to `offset` (at most the HW); the new one. */
   deleteRecordsBefore(offset: Offset): Offset;
-  /** Syncs everything appended so far; onDurable reports completion. Cheap when nothing is new. */
-  sync(): void;
   /** Retention, compaction, flush.ms and checkpoints: the log's periodic duties. */
   maintain(now: Millis): void;
   reconfigure(config: TopicConfig): void;

@@ -10,6 +10,7 @@ import { ByteWriter } from "../metadata/codec/byte-writer.ts";
 import { readRecord, writeRecord } from "../metadata/codec/record-codec.ts";
 import type { MetadataStateMachine } from "../metadata/raft/context.ts";
 import type { BrokerListener, MetadataRecord, RaftRecord, TopicId } from "../metadata/records.ts";
+import type { BrokerRegistry, BrokerState } from "../replication/replica-log.ts";
 
 export const ConfigResourceType = { topic: 2, broker: 4 } as const;
 
@@ -64,7 +65,7 @@ interface MutableTopic {
   readonly partitions: PartitionRegistration[];
 }
 
-export class MetadataImage implements MetadataStateMachine {
+export class MetadataImage implements MetadataStateMachine, BrokerRegistry {
   readonly #topicsByName = new Map<string, MutableTopic>();
   readonly #topicsById = new Map<TopicId, MutableTopic>();
   readonly #brokers = new Map<NodeId, BrokerRegistration>();
@@ -112,8 +113,12 @@ export class MetadataImage implements MetadataStateMachine {
     return this.#topicsByName.get(topic)?.partitions[partition];
   }
 
-  broker(id: number): BrokerRegistration | undefined {
-    return this.#brokers.get(id as NodeId);
+  /** A registered broker (also replication's BrokerRegistry port). */
+  broker(id: number): (BrokerRegistration & BrokerState) | undefined {
+    const registration = this.#brokers.get(id as NodeId);
+    return registration === undefined
+      ? undefined
+      : { ...registration, inControlledShutdown: false };
   }
 
   /** Registered brokers by id. */

@@ -2,11 +2,14 @@
 // "never", Infinity here, is the log's NEVER), and the log's own append validation runs on the
 // batches the broker already checked, so only ValidatedRecords ever reach a segment.
 
-import type { Millis, Offset } from "../ids.ts";
+import type { Epoch, Millis, Offset } from "../ids.ts";
 import type { Crc32c } from "../log/crc32c.ts";
 import { type LogConfig, NEVER } from "../log/log-config.ts";
+import type { ValidatedRecords } from "../log/log-validate.ts";
 import { validateForAppend } from "../log/log-validate.ts";
 import { PartitionLog } from "../log/partition-log.ts";
+import type { EpochEndOffset } from "../replication/messages.ts";
+import type { FollowerAppendInfo, FollowerLogError } from "../replication/replica-log.ts";
 import { err, ok, type Result } from "../result.ts";
 import type {
   AppendInfo,
@@ -115,6 +118,30 @@ class PartitionLogAdapter implements HostedLog {
 
   setHighWatermark(offset: Offset): void {
     this.#log.setHighWatermark(offset);
+  }
+
+  latestEpoch(): Epoch {
+    return this.#log.latestEpoch();
+  }
+
+  endOffsetForEpoch(epoch: Epoch): EpochEndOffset {
+    return this.#log.endOffsetForEpoch(epoch);
+  }
+
+  appendAsFollower(
+    now: Millis,
+    records: ValidatedRecords,
+  ): Result<FollowerAppendInfo, FollowerLogError> {
+    const appended = this.#log.appendAsFollower(now, records);
+    return appended.ok ? ok({ lastOffset: appended.value.lastOffset }) : err(appended.error);
+  }
+
+  truncateTo(offset: Offset, done: (logEndOffset: Offset) => void): void {
+    this.#log.truncateTo(offset, done);
+  }
+
+  truncateFullyAndStartAt(offset: Offset): void {
+    this.#log.truncateFullyAndStartAt(offset);
   }
 
   deleteRecordsBefore(offset: Offset): Offset {

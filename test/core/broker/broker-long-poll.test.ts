@@ -169,3 +169,15 @@ describe("connections", () => {
     expect(h.answers.filter((a) => a.connection === 6).map((a) => a.correlationId)).toEqual(ids);
   });
 });
+
+describe("bounds", () => {
+  it("closes a connection that queues more requests than allowed before the broker is ready", () => {
+    const h = new BrokerHarness();
+    h.deliver({ type: "start" });
+    for (let i = 0; i <= 1_000; i++)
+      h.send("Metadata", { topics: null, allowAutoTopicCreation: false }, 8);
+    expect(h.closes).toEqual([{ connection: 8, reason: "too many requests queued" }]);
+    h.runUntilReady();
+    expect(h.answers.filter((a) => a.connection === 8)).toEqual([]);
+  });
+});
