@@ -7,6 +7,10 @@ interface Command {
 }
 
 const commands: Record<string, Command> = {
+  broker: {
+    summary: "run one node (broker and controller) on the Kafka wire protocol",
+    run: async (args) => (await import("./cli-broker.ts")).runBroker(args),
+  },
   help: { summary: "show this help", run: async () => printHelp(0) },
 };
 

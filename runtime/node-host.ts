@@ -104,7 +104,9 @@ export class NodeHost {
       case "disk": {
         const result = this.#options.disk.execute(effect.op);
         if (!result.ok) {
-          this.#options.logger.warn("disk operation failed", {
+          // A missing file is an answer the node asked for ("is there a checkpoint?"), not trouble.
+          const level = result.code === "ENOENT" ? "debug" : "warn";
+          this.#options.logger[level]("disk operation failed", {
             op: effect.op.type,
             code: result.code,
             error: result.message,
