@@ -9,11 +9,10 @@ import {
   type EncodeOptions,
   encodeRecord,
   encodeValue,
-  hashRecord,
   type SimTraceEvent,
-  TraceHash,
   type TraceHeader,
 } from "./trace-format.ts";
+import { hashRecord, TraceHash } from "./trace-hash.ts";
 
 export interface TraceSink {
   /** One line without its newline; line 0 is the header. */
@@ -96,7 +95,7 @@ export class TraceWriter {
 
   record(t: number, node: NodeId | undefined, event: SimTraceEvent | TraceEvent): number {
     const seq = ++this.#seq;
-    hashRecord(this.#hash, seq, t, node, event, this.#encode);
+    hashRecord(this.#hash, seq, t, node, event);
     this.#line(
       this.#sink === undefined ? undefined : encodeRecord(seq, t, node, event, this.#encode),
     );
