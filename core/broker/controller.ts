@@ -6,7 +6,7 @@
 import { ErrorCode } from "../error-codes.ts";
 import type { NodeId } from "../ids.ts";
 import { limits } from "../limits.ts";
-import type { BrokerListener, MetadataRecord, TopicId } from "../metadata/records.ts";
+import type { BrokerListener, MetadataRecord } from "../metadata/records.ts";
 import type {
   CreatableTopic,
   CreatableTopicResult,
@@ -16,6 +16,16 @@ import type {
 } from "../protocol/index.ts";
 import type { Rng } from "../rng.ts";
 import type { BrokerConfig } from "./config.ts";
+import {
+  assignmentProblem,
+  collisionKey,
+  countNames,
+  fail,
+  NONE,
+  type Outcome,
+  partitionRecords,
+  policyProblem,
+} from "./controller-checks.ts";
 import { ConfigResourceType, type MetadataImage, type TopicImage } from "./metadata-image.ts";
 import { freshId, placeReplicas } from "./replica-placement.ts";
 import { validateTopicConfigs } from "./topic-config.ts";
@@ -25,10 +35,6 @@ export interface ControllerPlan<R> {
   readonly results: R[];
   readonly records: MetadataRecord[];
 }
-
-type Outcome = { readonly errorCode: number; readonly errorMessage: string | null };
-const NONE: Outcome = { errorCode: ErrorCode.NONE, errorMessage: null };
-const fail = (errorCode: number, errorMessage: string): Outcome => ({ errorCode, errorMessage });
 
 export class Controller {
   readonly #config: BrokerConfig;
@@ -118,7 +124,7 @@ export class Controller {
         ? this.#explicitAssignment(topic)
         : this.#placedAssignment(topic.numPartitions, topic.replicationFactor);
     if (!Array.isArray(assignment)) return assignment;
-    const policy = this.#checkPolicy(topicsAdded, assignment.length, partitionsAdded);
+    const policy = policyProblem(this.#image, topicsAdded, assignment.length, partitionsAdded);
     if (policy.errorCode !== ErrorCode.NONE) return policy;
     const topicId = freshId(this.#rng, "topic-id", (id) => this.#image.topicById(id) !== undefined);
     const records: MetadataRecord[] = [{ type: "topic", name: topic.name, topicId }];
@@ -134,7 +140,7 @@ export class Controller {
         });
       }
     }
-    const partitions = this.#partitionRecords(topicId, 0, assignment);
+    const partitions = partitionRecords(this.#image, topicId, 0, assignment);
     if (!Array.isArray(partitions)) return partitions;
     records.push(...partitions);
     return { records };
@@ -192,84 +198,8 @@ export class Controller {
       );
     }
     const assignment = sorted.map((a) => a.brokerIds);
-    const problem = this.#assignmentProblem(assignment, assignment[0]?.length ?? 0);
+    const problem = assignmentProblem(this.#image, assignment, assignment[0]?.length ?? 0);
     return problem ?? (assignment as NodeId[][]);
-  }
-
-  /** Every replica list has `rf` distinct registered brokers. */
-  #assignmentProblem(assignment: readonly (readonly number[])[], rf: number): Outcome | undefined {
-    for (const [i, brokerIds] of assignment.entries()) {
-      if (brokerIds.length === 0) {
-        return fail(ErrorCode.INVALID_REPLICA_ASSIGNMENT, `Empty replica list for partition ${i}.`);
-      }
-      if (brokerIds.length !== rf) {
-        return fail(
-          ErrorCode.INVALID_REPLICA_ASSIGNMENT,
-          "All partitions should have the same number of replicas.",
-        );
-      }
-      if (new Set(brokerIds).size !== brokerIds.length) {
-        return fail(ErrorCode.INVALID_REPLICA_ASSIGNMENT, `Duplicate brokers for partition ${i}.`);
-      }
-      const unknown = brokerIds.find((id) => this.#image.broker(id) === undefined);
-      if (unknown !== undefined) {
-        return fail(ErrorCode.INVALID_REPLICA_ASSIGNMENT, `Broker ${unknown} is not registered.`);
-      }
-    }
-    return undefined;
-  }
-
-  /** Cluster limits, answered as a create-topic policy would (POLICY_VIOLATION). */
-  #checkPolicy(newTopics: number, newPartitions: number, partitionsAdded: number): Outcome {
-    if (this.#image.topicCount + newTopics > limits.topicsMax) {
-      return fail(
-        ErrorCode.POLICY_VIOLATION,
-        `The cluster holds its limit of ${limits.topicsMax} topics.`,
-      );
-    }
-    const total = this.#totalPartitions() + partitionsAdded + newPartitions;
-    if (total > limits.partitionsMax) {
-      return fail(
-        ErrorCode.POLICY_VIOLATION,
-        `${total} partitions would exceed the limit of ${limits.partitionsMax}.`,
-      );
-    }
-    return NONE;
-  }
-
-  #totalPartitions(): number {
-    let total = 0;
-    for (const t of this.#image.topics()) total += t.partitions.length;
-    return total;
-  }
-
-  #partitionRecords(
-    topicId: TopicId,
-    first: number,
-    assignment: readonly (readonly NodeId[])[],
-  ): Outcome | MetadataRecord[] {
-    const records: MetadataRecord[] = [];
-    for (const [i, replicas] of assignment.entries()) {
-      const isr = replicas.filter((id) => this.#image.broker(id)?.fenced === false);
-      const leader = isr[0];
-      if (leader === undefined) {
-        return fail(
-          ErrorCode.INVALID_REPLICA_ASSIGNMENT,
-          `All brokers specified in the partition assignment for partition ${first + i} are fenced.`,
-        );
-      }
-      records.push({
-        type: "partition",
-        topicId,
-        partition: first + i,
-        replicas: [...replicas],
-        isr,
-        leader,
-        leaderEpoch: 0,
-        partitionEpoch: 0,
-      });
-    }
-    return records;
   }
 
   /**
@@ -385,7 +315,7 @@ export class Controller {
         );
       }
       const explicit = request.assignments.map((a) => a.brokerIds);
-      const problem = this.#assignmentProblem(explicit, rf);
+      const problem = assignmentProblem(this.#image, explicit, rf);
       if (problem !== undefined) return problem;
       assignment = explicit as NodeId[][];
     } else {
@@ -398,19 +328,8 @@ export class Controller {
       }
       assignment = placeReplicas(brokers, current, added, rf, this.#rng);
     }
-    const policy = this.#checkPolicy(0, added, partitionsAdded);
+    const policy = policyProblem(this.#image, 0, added, partitionsAdded);
     if (policy.errorCode !== ErrorCode.NONE) return policy;
-    return this.#partitionRecords(topic.topicId, current, assignment);
+    return partitionRecords(this.#image, topic.topicId, current, assignment);
   }
-}
-
-function countNames(names: readonly string[]): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const name of names) counts.set(name, (counts.get(name) ?? 0) + 1);
-  return counts;
-}
-
-/** Kafka warns that '.' and '_' collide in metric names, and KRaft refuses such topics. */
-function collisionKey(name: string): string {
-  return name.replaceAll(".", "_");
 }

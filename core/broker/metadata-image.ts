@@ -73,6 +73,7 @@ export class MetadataImage implements MetadataStateMachine, BrokerRegistry {
   readonly #configs = new Map<string, Map<string, string>>();
   #nextProducerId = 0;
   #nextOffset: Offset = 0;
+  #partitionCount = 0;
   #listener: (change: ImageChange) => void;
 
   constructor(listener: (change: ImageChange) => void = () => {}) {
@@ -94,6 +95,11 @@ export class MetadataImage implements MetadataStateMachine, BrokerRegistry {
 
   get topicCount(): number {
     return this.#topicsByName.size;
+  }
+
+  /** Partitions of every topic. */
+  get partitionCount(): number {
+    return this.#partitionCount;
   }
 
   topic(name: string): TopicImage | undefined {
@@ -211,6 +217,7 @@ export class MetadataImage implements MetadataStateMachine, BrokerRegistry {
     this.#topicsById.delete(topicId);
     this.#topicsByName.delete(topic.name);
     this.#configs.delete(configKey(ConfigResourceType.topic, topic.name));
+    this.#partitionCount -= topic.partitions.length;
     this.#listener({ type: "topic-removed", topic });
   }
 
@@ -223,6 +230,7 @@ export class MetadataImage implements MetadataStateMachine, BrokerRegistry {
       assert(before === undefined, `partition ${topic.name}-${record.partition} exists`);
       assert(record.partition === topic.partitions.length, "partitions are added in order");
       assert(topic.partitions.length < limits.partitionsPerTopicMax, "partitions over limit");
+      this.#partitionCount++;
       after = {
         topicId: record.topicId,
         topic: topic.name,
@@ -336,11 +344,15 @@ export class MetadataImage implements MetadataStateMachine, BrokerRegistry {
     this.#brokers.clear();
     this.#configs.clear();
     this.#nextProducerId = 0;
+    this.#partitionCount = 0;
   }
 
   /** Cross-checks the indexes; the broker calls it from checkInvariants. */
   checkConsistency(): void {
     assert(this.#topicsByName.size === this.#topicsById.size, "topic indexes differ in size");
+    let partitions = 0;
+    for (const topic of this.#topicsByName.values()) partitions += topic.partitions.length;
+    assert(partitions === this.#partitionCount, "partition count drifted");
     for (const [name, topic] of this.#topicsByName) {
       assert(topic.name === name && this.#topicsById.get(topic.topicId) === topic, "topic index");
       topic.partitions.forEach((p, i) => {

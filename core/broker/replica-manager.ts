@@ -17,6 +17,7 @@ import { FetchPurgatory } from "./fetch-purgatory.ts";
 import { handleDeleteRecords, handleListOffsets } from "./handle-offsets.ts";
 import type { HostedLogFactory } from "./hosted-log.ts";
 import { HostedPartition, partitionKey } from "./hosted-partition.ts";
+import { LogDuties } from "./log-duties.ts";
 import {
   ConfigResourceType,
   type ImageChange,
@@ -33,12 +34,6 @@ import {
 import { ProducePurgatory } from "./produce-purgatory.ts";
 import { resolveTopicConfig, type TopicConfig } from "./topic-config.ts";
 
-const MAINTAIN_ALL = "maintain-logs";
-const BACKGROUND_SYNC = "background-sync";
-const FLUSH = "flush:";
-/** How often the partition log wants its checkpoint written (core/log's default). */
-const LOG_CHECKPOINT_INTERVAL_MS = 5_000;
-
 export class ReplicaManager {
   readonly ctx: BrokerContext;
   readonly #logFactory: HostedLogFactory;
@@ -50,6 +45,7 @@ export class ReplicaManager {
   readonly #topicConfigs = new Map<string, TopicConfig>();
   readonly produces: ProducePurgatory;
   readonly fetches: FetchPurgatory;
+  readonly #duties: LogDuties;
   #loading = 0;
   #onLoaded: (() => void) | undefined;
 
@@ -58,6 +54,7 @@ export class ReplicaManager {
     this.#logFactory = logFactory;
     this.produces = new ProducePurgatory(this);
     this.fetches = new FetchPurgatory(this);
+    this.#duties = new LogDuties(ctx, (p) => this.touch(p));
   }
 
   get pendingProduces(): number {
@@ -266,7 +263,7 @@ export class ReplicaManager {
     if (hosted === undefined) return;
     this.#hosted.delete(key);
     hosted.removed = true;
-    this.ctx.deadlines.clear(`${FLUSH}${key}`);
+    this.#duties.forget(hosted);
     this.ctx.outbox.mark(`partition-removed-${why.replaceAll(" ", "-")}`);
     this.produces.partitionChanged(hosted);
     this.fetches.partitionChanged(hosted);
@@ -329,66 +326,22 @@ export class ReplicaManager {
 
   // ---- Timers ----
 
-  /**
-   * Every log's periodic duties run on one tick: retention (log.retention.check.interval.ms),
-   * compaction (log.cleaner.backoff.ms) and the log's checkpoint, whichever comes first; flush.ms
-   * shorter than that gets a deadline of its own per log; the background sync stands in for the
-   * operating system's writeback.
-   */
   startTimers(): void {
-    const { deadlines, now } = this.ctx;
-    deadlines.set(MAINTAIN_ALL, now + this.#maintainIntervalMs());
-    deadlines.set(BACKGROUND_SYNC, now + this.ctx.config.logBackgroundSyncMs);
-  }
-
-  #maintainIntervalMs(): Millis {
-    const c = this.ctx.config;
-    const cleaner = c.logCleanerEnable ? c.logCleanerBackoffMs : Number.POSITIVE_INFINITY;
-    return Math.min(c.logRetentionCheckIntervalMs, cleaner, LOG_CHECKPOINT_INTERVAL_MS);
+    this.#duties.start();
   }
 
   /** After an append: a topic with a short flush.ms gets a deadline to sync this log. */
   scheduleFlush(p: HostedPartition): void {
-    const flushMs = this.topicConfig(p.topic).flushMs;
-    if (flushMs >= this.#maintainIntervalMs()) return;
-    const key = `${FLUSH}${p.key}`;
-    if (!this.ctx.deadlines.has(key)) this.ctx.deadlines.set(key, this.ctx.now + flushMs);
+    this.#duties.scheduleFlush(p, this.topicConfig(p.topic).flushMs);
   }
 
   onDeadline(key: string): boolean {
-    const { config, deadlines, now } = this.ctx;
-    if (this.produces.onDeadline(key) || this.fetches.onDeadline(key)) {
-      this.flushChanges();
-      return true;
-    }
-    if (key === MAINTAIN_ALL) {
-      this.#forOnline((p) => p.log.maintain(now));
-      deadlines.set(MAINTAIN_ALL, now + this.#maintainIntervalMs());
-    } else if (key === BACKGROUND_SYNC) {
-      this.#forOnline((p) => {
-        p.unflushedRecords = 0;
-        p.log.sync();
-      });
-      deadlines.set(BACKGROUND_SYNC, now + config.logBackgroundSyncMs);
-    } else if (key.startsWith(FLUSH)) {
-      const p = this.#hosted.get(key.slice(FLUSH.length));
-      if (p !== undefined && p.log.status === "online") {
-        p.log.maintain(now);
-        this.touch(p);
-      }
-    } else {
-      return false;
-    }
-    this.flushChanges();
-    return true;
-  }
-
-  #forOnline(action: (p: HostedPartition) => void): void {
-    for (const p of this.#hosted.values()) {
-      if (p.log.status !== "online") continue;
-      action(p);
-      this.touch(p);
-    }
+    const handled =
+      this.produces.onDeadline(key) ||
+      this.fetches.onDeadline(key) ||
+      this.#duties.onDeadline(key, (k) => this.#hosted.get(k), this.#hosted.values());
+    if (handled) this.flushChanges();
+    return handled;
   }
 
   // ---- Views and invariants ----
