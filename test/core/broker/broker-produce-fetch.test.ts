@@ -277,3 +277,22 @@ describe("fetch errors", () => {
     expect(h.call("Fetch", newSession)).toMatchObject({ errorCode: 0, sessionId: 0 });
   });
 });
+
+describe("partition-state events", () => {
+  it("show the LEO move at the append, then durable offset and HW at the sync", () => {
+    const h = ready({ fsyncBeforeAck: "acks-all" });
+    const before = h.events("partition-state").length;
+    h.diskRunning = false;
+    h.send("Produce", produceBody("t", 0, batchOf(["a", "b"]), -1));
+    h.diskRunning = true;
+    h.settle();
+    const states = h.events("partition-state").slice(before);
+    expect(
+      states.map((s) => [s.partition, s.logEndOffset, s.durableOffset, s.highWatermark]),
+    ).toEqual([
+      [0, 2, 0, 0],
+      [0, 2, 2, 2],
+    ]);
+    expect(states[0]).toMatchObject({ topic: "t", leader: 1, isr: [1], logStartOffset: 0 });
+  });
+});
