@@ -5,18 +5,16 @@
 import type { DiskOp, DiskResult } from "../../../../core/disk.ts";
 import { DiskIo } from "../../../../core/disk-io.ts";
 import { type DiskOpId, type NodeId, nodeId } from "../../../../core/ids.ts";
-import { crc32c } from "../../../../core/log/crc32c.ts";
 import type { MetadataMessage } from "../../../../core/metadata/messages.ts";
 import { type RaftConfig, raftConfig } from "../../../../core/metadata/raft/config.ts";
-import { QUORUM_STATE_FILE } from "../../../../core/metadata/raft/files.ts";
-import { decodeElectionState } from "../../../../core/metadata/raft/quorum-state-codec.ts";
-import { RaftCore, type RaftView } from "../../../../core/metadata/raft/raft-core.ts";
+import { RaftCore } from "../../../../core/metadata/raft/raft-core.ts";
 import type { Effect } from "../../../../core/node.ts";
 import { Outbox } from "../../../../core/outbox.ts";
-import { LogModel } from "./log-model.ts";
-import { MemDisk } from "./mem-disk.ts";
+import { EventQueue } from "./event-queue.ts";
+import { MemDisk, voteIsDurable } from "./mem-disk.ts";
 import { SafetyChecker } from "./safety-checker.ts";
 import { SeededRng } from "./seeded-rng.ts";
+import { SimNode, testRaftSizes } from "./sim-node.ts";
 import { TestStateMachine } from "./test-state-machine.ts";
 
 export interface ClusterOptions {
@@ -34,16 +32,6 @@ export interface ClusterOptions {
   readonly doubleVoter?: number;
 }
 
-/** Small sizes so that short runs roll segments, take snapshots and read from disk. */
-export const testRaftSizes = {
-  segmentBytes: 512,
-  snapshotThresholdBytes: 1_500,
-  readChunkBytes: 128,
-  tailCacheBytes: 256,
-  fetchMaxBytes: 300,
-  fetchSnapshotMaxBytes: 16,
-} as const;
-
 type Event =
   | {
       type: "deliver";
@@ -57,37 +45,6 @@ type Event =
   | { type: "disk"; node: number; inc: number; id: DiskOpId; op: DiskOp }
   | { type: "propose" }
   | { type: "call"; run: () => void };
-
-interface Scheduled {
-  readonly at: number;
-  readonly seq: number;
-  readonly event: Event;
-}
-
-export class SimNode {
-  readonly id: number;
-  readonly disk: MemDisk;
-  readonly model = new LogModel();
-  alive = false;
-  incarnation = 0;
-  outbox = new Outbox();
-  diskIo = new DiskIo(this.outbox);
-  core: RaftCore | undefined;
-  diskFreeAt = 0;
-  /** Disk ops issued and not yet run (a crash drops them). */
-  pendingDisk: DiskOp[] = [];
-  maxReadBytes = 0;
-  readonly marks = new Map<string, number>();
-
-  constructor(id: number, disk: MemDisk) {
-    this.id = id;
-    this.disk = disk;
-  }
-
-  view(): RaftView {
-    return this.core!.view();
-  }
-}
 
 export class Cluster {
   now = 0;
@@ -107,8 +64,7 @@ export class Cluster {
   readonly #voters: NodeId[];
   readonly #net: SeededRng;
   readonly #diskRng: SeededRng;
-  readonly #queue: Scheduled[] = [];
-  #seq = 0;
+  readonly #queue = new EventQueue<Event>();
   #proposals = 0;
   proposing = true;
 
@@ -133,17 +89,7 @@ export class Cluster {
   }
 
   #schedule(delay: number, event: Event): void {
-    const item = { at: this.now + delay, seq: this.#seq++, event };
-    // Binary insertion keeps the queue ordered by (time, sequence): a total, deterministic order.
-    let lo = 0;
-    let hi = this.#queue.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      const m = this.#queue[mid]!;
-      if (m.at < item.at || (m.at === item.at && m.seq < item.seq)) lo = mid + 1;
-      else hi = mid;
-    }
-    this.#queue.splice(lo, 0, item);
+    this.#queue.push(this.now + delay, event);
   }
 
   at(delay: number, run: () => void): void {
@@ -242,7 +188,11 @@ export class Cluster {
     this.sent.set(message.type, (this.sent.get(message.type) ?? 0) + 1);
     if (message.type === "raft-vote-response" && message.voteGranted && !message.preVote) {
       this.checker.onVoteGranted(from.id, message.epoch, to);
-      if (this.#options.doubleVoter !== from.id) this.#checkVoteDurable(from, message.epoch, to);
+      if (this.#options.doubleVoter !== from.id && !voteIsDurable(from.disk, message.epoch, to)) {
+        this.checker.report(
+          `node ${from.id} sent a vote in epoch ${message.epoch} not yet durable`,
+        );
+      }
     }
     const target = this.node(to);
     if (!target.alive) {
@@ -265,17 +215,6 @@ export class Cluster {
     this.#schedule(delay, deliver);
   }
 
-  /** A granted vote leaves only once the quorum-state on disk (synced bytes) records it. */
-  #checkVoteDurable(n: SimNode, epoch: number, candidate: number): void {
-    const synced = n.disk.files.get(QUORUM_STATE_FILE)?.synced;
-    const state = synced === undefined ? undefined : decodeElectionState(synced, crc32c);
-    const durable =
-      state?.ok === true &&
-      (state.value.epoch > epoch ||
-        (state.value.epoch === epoch && state.value.votedFor === candidate));
-    if (!durable) this.checker.report(`node ${n.id} sent a vote in epoch ${epoch} not yet durable`);
-  }
-
   #nextWakeup(): { at: number; node: SimNode } | undefined {
     let best: { at: number; node: SimNode } | undefined;
     for (const n of this.nodes) {
@@ -289,9 +228,8 @@ export class Cluster {
   /** Runs every event and timer up to `until` (simulated milliseconds). */
   runUntil(until: number, stepLimit = 2_000_000): void {
     for (let i = 0; i < stepLimit; i++) {
-      const event = this.#queue[0];
       const wake = this.#nextWakeup();
-      const eventAt = event?.at ?? Number.POSITIVE_INFINITY;
+      const eventAt = this.#queue.nextAt();
       const wakeAt = wake?.at ?? Number.POSITIVE_INFINITY;
       const next = Math.min(eventAt, wakeAt);
       if (next > until) {
@@ -299,7 +237,7 @@ export class Cluster {
         return;
       }
       this.now = Math.max(this.now, next);
-      if (eventAt <= wakeAt) this.#handle(this.#queue.shift()!.event);
+      if (eventAt <= wakeAt) this.#handle(this.#queue.shift());
       else this.#step(wake!.node, () => {});
     }
     throw new Error(`step limit reached at ${this.now}`);
@@ -456,3 +394,4 @@ export class Cluster {
     }
   }
 }
+export { SimNode, testRaftSizes } from "./sim-node.ts";

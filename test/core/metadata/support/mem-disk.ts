@@ -3,6 +3,9 @@
 // unsynced tail; truncate, delete and rename are durable when they run. Files never synced vanish.
 
 import type { DirEntry, DiskOp, DiskResult } from "../../../../core/disk.ts";
+import { crc32c } from "../../../../core/log/crc32c.ts";
+import { QUORUM_STATE_FILE } from "../../../../core/metadata/raft/files.ts";
+import { decodeElectionState } from "../../../../core/metadata/raft/quorum-state-codec.ts";
 
 interface MemFile {
   bytes: Uint8Array;
@@ -126,4 +129,14 @@ function startsWith(bytes: Uint8Array, prefix: Uint8Array): boolean {
   if (prefix.length > bytes.length) return false;
   for (let i = 0; i < prefix.length; i++) if (bytes[i] !== prefix[i]) return false;
   return true;
+}
+
+/** A vote may leave only once the synced quorum-state records it (or a later epoch). */
+export function voteIsDurable(disk: MemDisk, epoch: number, candidate: number): boolean {
+  const synced = disk.files.get(QUORUM_STATE_FILE)?.synced;
+  const state = synced === undefined ? undefined : decodeElectionState(synced, crc32c);
+  if (state?.ok !== true) return false;
+  return (
+    state.value.epoch > epoch || (state.value.epoch === epoch && state.value.votedFor === candidate)
+  );
 }
