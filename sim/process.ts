@@ -61,6 +61,29 @@ export class NodeSlot {
     return this.status !== "down";
   }
 
+  /**
+   * Takes the node's latest wakeup (its own clock): returns the true time of a new timer to queue,
+   * or undefined when the pending one stands (or none is wanted, which cancels it).
+   */
+  retime(wakeup: number | undefined, trueNow: number): number | undefined {
+    if (wakeup === undefined) {
+      if (this.timerAt >= 0) this.cancelTimer();
+      return undefined;
+    }
+    const at = this.clock.toTrue(wakeup, trueNow);
+    if (at === this.timerAt && wakeup === this.wakeup) return undefined;
+    this.timerGen++;
+    this.timerAt = at;
+    this.wakeup = wakeup;
+    return at;
+  }
+
+  /** Forgets the pending timer: its queued event goes stale. */
+  cancelTimer(): void {
+    this.timerGen++;
+    this.timerAt = -1;
+  }
+
   /** Whether an event made for `incarnation` may still reach this process. */
   current(incarnation: number): boolean {
     return this.status !== "down" && incarnation === this.incarnation;
@@ -86,8 +109,7 @@ export function crash(host: ProcessHost, slot: NodeSlot): boolean {
   slot.status = "down";
   slot.node = undefined;
   slot.inbox = [];
-  slot.timerGen++;
-  slot.timerAt = -1;
+  slot.cancelTimer();
   const disk = slot.disk.crash(host.now);
   host.network.breakAll(slot.id, "crash");
   host.network.forgetNotices(slot.id);
@@ -127,8 +149,7 @@ export function wipe(host: ProcessHost, slot: NodeSlot): void {
 export function pause(host: ProcessHost, slot: NodeSlot): boolean {
   if (slot.status !== "up") return false;
   slot.status = "paused";
-  slot.timerGen++;
-  slot.timerAt = -1;
+  slot.cancelTimer();
   host.trace(slot.id, { type: "proc-pause" });
   return true;
 }

@@ -95,8 +95,7 @@ function clockFault(
   else slot.clock.setRate(host.now, fault.rate);
   host.trace(slot.id, { type: "clock", local: slot.clock.now(host.now), rate: slot.clock.rate });
   // The pending timer was converted with the old clock: convert it again.
-  slot.timerGen++;
-  slot.timerAt = -1;
+  slot.cancelTimer();
   host.rescheduleTimer(slot);
   return undefined;
 }

@@ -138,3 +138,10 @@ export function describeRun(
     ...schedule.map(({ atMs, fault }) => `schedule.${atMs}=${describeFault(fault)}`),
   ];
 }
+
+/** `runnel sim --seed 0x… <args>`; the args default to the bounds of the run. */
+export function replayCommand(config: WorldConfig, seedHex: string): string {
+  const args =
+    config.replayArgs ?? `--duration-ms ${config.durationMs} --max-events ${config.maxEvents}`;
+  return `runnel sim --seed ${seedHex}${args.length > 0 ? ` ${args}` : ""}`;
+}

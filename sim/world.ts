@@ -21,7 +21,14 @@ import { diskOpEvent } from "./world-disk.ts";
 import { carryOut, type EffectHost } from "./world-effects.ts";
 import { applyFault, type FaultHost } from "./world-faults.ts";
 import { describeThrown, isBreakNotice, type QueueItem } from "./world-queue.ts";
-import { buildSlots, describeRun, planRun, simDiskFactory, traceHeader } from "./world-setup.ts";
+import {
+  buildSlots,
+  describeRun,
+  planRun,
+  replayCommand,
+  simDiskFactory,
+  traceHeader,
+} from "./world-setup.ts";
 import type {
   RunResult,
   RunStats,
@@ -31,6 +38,8 @@ import type {
   WorldConfig,
   WorldView,
 } from "./world-types.ts";
+
+const reservedStreams = new Set(["swarm", "faults", "network", "disk", "node"]);
 
 /** A node stepped this many times at one instant is livelocked (e.g. a timer always due). */
 const stepsAtOneInstantMax = 100_000;
@@ -45,6 +54,7 @@ export class World implements WorldView {
   readonly nodeIds: readonly NodeId[];
   readonly #queue = new EventQueue<QueueItem>();
   readonly #slots: ReadonlyMap<NodeId, NodeSlot>;
+  readonly #root: SimRng;
   readonly #nodeStreams: SimRng;
   readonly #host: FaultHost & NetworkHost & EffectHost;
   #now = 0;
@@ -63,6 +73,7 @@ export class World implements WorldView {
     this.trace = config.trace ?? new TraceWriter();
     for (const observer of config.observers ?? []) this.trace.observe(observer);
     const root = rootRng(config.seed, config.draws);
+    this.#root = root;
     this.#nodeStreams = root.derive("node");
     this.nodeIds = config.nodes.map((spec) => spec.id);
     const plan = planRun(config, root);
@@ -111,10 +122,16 @@ export class World implements WorldView {
 
   /** The replay command of this run. */
   get replay(): string {
-    const args =
-      this.config.replayArgs ??
-      `--duration-ms ${this.config.durationMs} --max-events ${this.config.maxEvents}`;
-    return `runnel sim --seed ${this.seedHex}${args.length > 0 ? ` ${args}` : ""}`;
+    return replayCommand(this.config, this.seedHex);
+  }
+
+  /**
+   * A stream for a component outside the world (the workload generator, a checker's sampling),
+   * derived from the seed by name like the world's own, and recorded in the draw log.
+   */
+  stream(name: string): SimRng {
+    assert(!reservedStreams.has(name), `stream name '${name}' belongs to the world`);
+    return this.#root.derive(name);
   }
 
   /** Every derived parameter and the schedule, one `key=value` line each (print at start). */
@@ -297,28 +314,19 @@ export class World implements WorldView {
   #rescheduleTimer(slot: NodeSlot): void {
     if (slot.status !== "up" || this.#failure !== undefined) return;
     const wakeup = slot.node!.nextWakeup();
-    if (wakeup === undefined) {
-      if (slot.timerAt >= 0) {
-        slot.timerGen++;
-        slot.timerAt = -1;
-      }
-      return;
-    }
-    if (!Number.isFinite(wakeup)) {
+    if (wakeup !== undefined && !Number.isFinite(wakeup)) {
       this.#fail("contract", `node ${slot.id} asked for a wakeup at ${wakeup}`, slot.id);
       return;
     }
-    const at = slot.clock.toTrue(wakeup, this.#now);
-    if (at === slot.timerAt && wakeup === slot.wakeup) return;
-    slot.timerGen++;
-    slot.timerAt = at;
-    slot.wakeup = wakeup;
-    this.#queue.push(at, {
+    const at = slot.retime(wakeup, this.#now);
+    if (at === undefined) return;
+    const item = {
       type: "timer",
       slot,
       incarnation: slot.incarnation,
       gen: slot.timerGen,
-    });
+    } as const;
+    this.#queue.push(at, item);
   }
 
   #check(check: WorldCheck, kind: FailureKind): boolean {

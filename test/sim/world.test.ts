@@ -123,6 +123,17 @@ describe("checks and failures", () => {
   });
 });
 
+describe("streams", () => {
+  it("outside components get their own seeded streams; the world's names are reserved", () => {
+    const make = (seed: bigint) =>
+      new World({ seed, nodes: pingServers(2), durationMs: 10, maxEvents: 10 });
+    const draw = (world: World) => world.stream("workload").int("x", 1_000_000);
+    expect(draw(make(3n))).toBe(draw(make(3n)));
+    expect(draw(make(3n))).not.toBe(draw(make(4n)));
+    expect(() => make(3n).stream("network")).toThrow(/belongs to the world/);
+  });
+});
+
 describe("reports", () => {
   it("a mark tally counts coverage marks across runs and lists those never hit", () => {
     const tally = new MarkTally();
