@@ -19,6 +19,12 @@ export interface FetchPass {
   readonly hasError: boolean;
 }
 
+/**
+ * What a partition without records carries: empty bytes, never null. Kafka's brokers always write
+ * an empty record set, and librdkafka refuses a null one ("invalid MessageSetSize -1").
+ */
+const NO_RECORDS = new Uint8Array(0);
+
 const errorData = (partitionIndex: number, errorCode: number): FetchPartitionData => ({
   partitionIndex,
   errorCode,
@@ -27,7 +33,7 @@ const errorData = (partitionIndex: number, errorCode: number): FetchPartitionDat
   logStartOffset: -1,
   abortedTransactions: null,
   preferredReadReplica: -1,
-  records: null,
+  records: NO_RECORDS,
 });
 
 interface Slot {
@@ -157,7 +163,7 @@ function planRead(replicas: ReplicaManager, request: FetchRequest, slot: Slot): 
     logStartOffset: log.logStartOffset,
     abortedTransactions: request.isolationLevel === 1 ? [] : null,
     preferredReadReplica: -1,
-    records: null,
+    records: NO_RECORDS,
   };
   if (slot.fetchOffset >= upperBound) return { type: "answer", data: empty };
   return { type: "read", hosted, upperBound, empty };

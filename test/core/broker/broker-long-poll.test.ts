@@ -53,7 +53,7 @@ describe("long poll", () => {
     h.advance(1);
     expect(h.answer("Fetch", id)?.responses[0]?.partitions[0]).toMatchObject({
       errorCode: 0,
-      records: null,
+      records: new Uint8Array(0),
     });
   });
 

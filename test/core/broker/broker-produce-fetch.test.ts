@@ -115,7 +115,7 @@ describe("produce and fetch", () => {
     );
     const [p0, p1] = response.responses[0]?.partitions ?? [];
     expect(recordsOf(p0?.records ?? null).map((r) => r.offset)).toEqual([0]);
-    expect(p1).toMatchObject({ errorCode: 0, records: null, highWatermark: 1 });
+    expect(p1).toMatchObject({ errorCode: 0, records: new Uint8Array(0), highWatermark: 1 });
     const perPartition = fetchOnce(h, "t", 0, 0, { partitionMaxBytes: 700 });
     expect(recordsOf(perPartition.records).map((r) => r.offset)).toEqual([0]);
     const all = fetchOnce(h, "t", 0, 0, { partitionMaxBytes: 5000 });
@@ -137,7 +137,7 @@ describe("produce and fetch", () => {
     expect(recordsOf(below.records).map((r) => r.value)).toEqual(["a"]);
     expect(fetchOnce(h, "t", 0, 2)).toMatchObject({
       errorCode: 0,
-      records: null,
+      records: new Uint8Array(0),
       highWatermark: 1,
     });
     expect(fetchOnce(h, "t", 0, 3).errorCode).toBe(ErrorCode.OFFSET_OUT_OF_RANGE);
@@ -253,7 +253,7 @@ describe("fetch errors", () => {
     const h = ready();
     produce(h, "t", 0, ["x"]);
     const data = fetchOnce(h, topic, partition, offset);
-    expect(data).toMatchObject({ errorCode, highWatermark: -1, records: null });
+    expect(data).toMatchObject({ errorCode, highWatermark: -1, records: new Uint8Array(0) });
   });
 
   it("checks the client's leader epoch (KIP-320)", () => {
