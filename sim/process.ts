@@ -43,14 +43,34 @@ export class NodeSlot {
   wakeup = 0;
   /** Inputs that arrived while paused, in arrival order. */
   inbox: Input[] = [];
+  /**
+   * With monotonic clocks, the highest reading this process has seen: the node never reads less,
+   * so a backward jump shows as its clock standing still until the true clock catches up.
+   */
+  floorLocal = Number.NEGATIVE_INFINITY;
+  readonly monotonic: boolean;
   /** Steps taken at `lastStepAt`: a node stepped endlessly at one instant is livelocked. */
   stepsAtSameTime = 0;
   lastStepAt = -1;
 
-  constructor(spec: NodeSpec, clock: SimClock, disk: DiskQueue) {
+  constructor(spec: NodeSpec, clock: SimClock, disk: DiskQueue, monotonic: boolean) {
     this.spec = spec;
     this.clock = clock;
     this.disk = disk;
+    this.monotonic = monotonic;
+  }
+
+  /** What the process reads from its clock at true time `trueNow`. */
+  local(trueNow: number): number {
+    const raw = this.clock.now(trueNow);
+    return this.monotonic && raw < this.floorLocal ? this.floorLocal : raw;
+  }
+
+  /** The reading handed to a step (it raises the floor of a monotonic clock). */
+  read(trueNow: number): number {
+    const local = this.local(trueNow);
+    this.floorLocal = local;
+    return local;
   }
 
   get id(): NodeId {
@@ -70,7 +90,7 @@ export class NodeSlot {
       if (this.timerAt >= 0) this.cancelTimer();
       return undefined;
     }
-    const at = this.clock.toTrue(wakeup, trueNow);
+    const at = wakeup <= this.local(trueNow) ? trueNow : this.clock.toTrue(wakeup, trueNow);
     if (at === this.timerAt && wakeup === this.wakeup) return undefined;
     this.timerGen++;
     this.timerAt = at;
@@ -131,6 +151,7 @@ export function restart(host: ProcessHost, slot: NodeSlot): boolean {
   const node = slot.spec.create({ id: slot.id, role: slot.spec.role, incarnation, rng });
   slot.incarnation = incarnation;
   slot.node = node;
+  slot.floorLocal = Number.NEGATIVE_INFINITY;
   slot.status = "up";
   slot.stepsAtSameTime = 0;
   host.trace(slot.id, { type: "proc-start", incarnation });

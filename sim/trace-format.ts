@@ -127,6 +127,8 @@ export interface TraceConfig {
   readonly faultModel: FaultModel;
   /** Local clocks read this (plus their skew) at true time 0. */
   readonly clockEpochMs: number;
+  /** Whether a process's readings may go back ("raw") or stand still instead ("monotonic"). */
+  readonly clockMode: "monotonic" | "raw";
   readonly replay: string;
   /** Whatever the scenario said about itself (JSON-safe). */
   readonly scenario?: unknown;

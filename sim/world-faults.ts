@@ -93,7 +93,7 @@ function clockFault(
   if (slot === undefined) return "unknown node";
   if (fault.type === "clock-jump") slot.clock.jump(host.now, fault.deltaMs);
   else slot.clock.setRate(host.now, fault.rate);
-  host.trace(slot.id, { type: "clock", local: slot.clock.now(host.now), rate: slot.clock.rate });
+  host.trace(slot.id, { type: "clock", local: slot.local(host.now), rate: slot.clock.rate });
   // The pending timer was converted with the old clock: convert it again.
   slot.cancelTimer();
   host.rescheduleTimer(slot);

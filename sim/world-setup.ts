@@ -92,7 +92,8 @@ export function buildSlots(
       calm.disks.find((d) => d.node === spec.id)!;
     const disk = createDisk({ node: spec.id, rng: diskStreams.derive(String(spec.id)), params });
     const simClock = new SimClock({ startMs: epoch + clock.skewMs, rate: clock.rate });
-    slots.set(spec.id, new NodeSlot(spec, simClock, new DiskQueue(disk)));
+    const monotonic = (config.clockMode ?? "monotonic") === "monotonic";
+    slots.set(spec.id, new NodeSlot(spec, simClock, new DiskQueue(disk), monotonic));
   }
   return slots;
 }
@@ -116,6 +117,7 @@ export function traceHeader(
       faultPlan: plan.mode,
       faultModel: plan.model,
       clockEpochMs: config.clockEpochMs ?? defaultClockEpochMs,
+      clockMode: config.clockMode ?? "monotonic",
       replay,
       scenario: config.scenario,
     },

@@ -12,6 +12,8 @@ import type { FailureKind } from "./trace-format.ts";
 import type { TraceObserver, TraceWriter } from "./trace-writer.ts";
 import type { WorldDisk } from "./world-disk.ts";
 
+export type ClockMode = "monotonic" | "raw";
+
 /** Where a run's faults come from. */
 export type FaultPlan =
   /** Drawn from the seed within the fault model (the default). */
@@ -73,6 +75,12 @@ export interface WorldConfig {
   readonly sizeOf?: SizeOf;
   /** Local clocks read this (plus their skew) at true time 0. */
   readonly clockEpochMs?: number;
+  /**
+   * "monotonic" (default): a process never reads less than it read before, so a backward jump
+   * shows as its clock standing still (what a runtime clamping a wall clock gives; a restarted
+   * process starts afresh). "raw": readings go back with the clock, for cores that claim to cope.
+   */
+  readonly clockMode?: ClockMode;
   /** Checked after every step. */
   readonly invariants?: readonly WorldCheck[];
   /** Checked once at the end of a run that did not fail (liveness, history checkers). */

@@ -112,7 +112,7 @@ export class World implements WorldView {
   }
 
   localNow(node: NodeId): number {
-    return this.#slot(node).clock.now(this.#now);
+    return this.#slot(node).local(this.#now);
   }
 
   /** The current process object of a node (tests and tools; undefined while down). */
@@ -239,7 +239,7 @@ export class World implements WorldView {
   #timer(slot: NodeSlot, incarnation: number, gen: number): boolean {
     if (!slot.current(incarnation) || gen !== slot.timerGen || slot.status !== "up") return false;
     slot.timerAt = -1;
-    const local = slot.clock.now(this.#now);
+    const local = slot.local(this.#now);
     assert(
       local >= slot.wakeup,
       `timer of node ${slot.id} fired early (${local} < ${slot.wakeup})`,
@@ -289,7 +289,7 @@ export class World implements WorldView {
     if (isBreakNotice(input)) this.network.noticed(input);
     let effects: ReturnType<Node["step"]>;
     try {
-      effects = node.step(slot.clock.now(this.#now), input);
+      effects = node.step(slot.read(this.#now), input);
     } catch (error) {
       this.#failWith("node-step", error, slot.id, `step(${input.type})`);
       return;

@@ -33,6 +33,7 @@ const header: TraceHeader = {
     faultPlan: "none",
     faultModel: setup.model,
     clockEpochMs: 0,
+    clockMode: "monotonic",
     replay: "runnel sim --seed 0x1",
   },
   faults: { params: calmSwarm(setup), schedule: [] },

@@ -201,6 +201,37 @@ describe("clocks and timers", () => {
     expect(ping(world, n2).timers).toBe(20);
   });
 
+  it.each([
+    ["monotonic", false],
+    ["raw", true],
+  ] as const)("a backward jump with %s clocks: readings go back: %s", (clockMode, goesBack) => {
+    const readings: number[] = [];
+    const trueTimes: number[] = [];
+    run({
+      nodes: pingServers(2, { intervalMs: 100 }),
+      durationMs: 1500,
+      maxEvents: 10_000,
+      clockEpochMs: 0,
+      clockMode,
+      faults: explicit([at(300.5, { type: "clock-jump", node: n1, deltaMs: -500 })]),
+      invariants: [
+        {
+          name: "record what node 1 reads",
+          check: (view) => {
+            if (view.lastStep?.node !== n1) return undefined;
+            readings.push(view.localNow(n1));
+            if (view.lastStep.input === "timer") trueTimes.push(view.now);
+            return undefined;
+          },
+        },
+      ],
+    });
+    const wentBack = readings.some((r, i) => i > 0 && r < readings[i - 1]!);
+    expect(wentBack).toBe(goesBack);
+    // Either way, the timer due at local 400 waits until the clock reads 400 again.
+    expect(trueTimes.slice(0, 4)).toEqual([100, 200, 300, 900]);
+  });
+
   it("a clock jump converts the pending timer again: forward fires it at once", () => {
     const trueTimes: number[] = [];
     run({
