@@ -233,6 +233,7 @@ export class ProducePurgatory {
   #check(w: Waiting): number | undefined {
     const self = this.#replicas.ctx.config.nodeId;
     const log = w.hosted.log;
+    if (log.status === "offline" && !w.hosted.removed) return ErrorCode.KAFKA_STORAGE_ERROR;
     if (!w.hosted.isServingLeader(self) || w.hosted.leaderEpoch !== w.leaderEpoch) {
       return ErrorCode.NOT_LEADER_OR_FOLLOWER;
     }

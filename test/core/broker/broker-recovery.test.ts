@@ -201,3 +201,25 @@ describe("crash durability", () => {
     expect(md.topics.every((t) => t.errorCode === ErrorCode.NONE)).toBe(true);
   });
 });
+
+describe("disk failures", () => {
+  it("a failed sync takes the partition offline: KAFKA_STORAGE_ERROR until a restart recovers it", () => {
+    const h = new BrokerHarness({ config: { fsyncBeforeAck: "acks-all" } }).start();
+    createTopic(h, "e", 2);
+    produce(h, "e", 0, ["kept"], -1);
+    h.disk.setErrorEpisode("eio");
+    const failed = h.call("Produce", produceBody("e", 0, batchOf(["x"]), -1));
+    expect(failed.responses[0]?.partitionResponses[0]?.errorCode).toBe(
+      ErrorCode.KAFKA_STORAGE_ERROR,
+    );
+    expect(h.view.partitions.find((p) => p.partition === 0)?.status).toBe("offline");
+    expect(produce(h, "e", 0, ["again"], 1).errorCode).toBe(ErrorCode.KAFKA_STORAGE_ERROR);
+    expect(fetchOnce(h, "e", 0, 0).errorCode).toBe(ErrorCode.KAFKA_STORAGE_ERROR);
+    expect(h.marks()).toContain("partition-log-offline");
+    h.disk.setErrorEpisode("none");
+    expect(produce(h, "e", 1, ["other partition"], -1).errorCode).toBe(0);
+    h.crashAndRestart();
+    expect(values(h, "e")[0]).toBe("kept");
+    expect(produce(h, "e", 0, ["after"], -1).errorCode).toBe(0);
+  });
+});
