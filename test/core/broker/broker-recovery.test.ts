@@ -223,3 +223,26 @@ describe("disk failures", () => {
     expect(produce(h, "e", 0, ["after"], -1).errorCode).toBe(0);
   });
 });
+
+describe("metadata disk failure", () => {
+  it("halts the broker when the metadata quorum cannot write, and recovers after a restart", () => {
+    const h = new BrokerHarness().start();
+    createTopic(h, "before");
+    h.disk.setErrorEpisode("eio");
+    const id = h.send("CreateTopics", {
+      topics: [
+        { name: "during", numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] },
+      ],
+      timeoutMs: 1000,
+      validateOnly: false,
+    });
+    expect(h.view.phase).toBe("halted");
+    expect(h.events("broker-halted")).toHaveLength(1);
+    expect(h.answer("CreateTopics", id)?.topics[0]?.errorCode).toBe(ErrorCode.NOT_CONTROLLER);
+    h.send("Metadata", metadataBody(null), 3);
+    expect(h.closes.at(-1)).toMatchObject({ connection: 3, reason: "broker halted" });
+    h.disk.setErrorEpisode("none");
+    h.crashAndRestart();
+    expect(h.view.topics).toEqual(["before"]);
+  });
+});
