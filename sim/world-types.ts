@@ -40,6 +40,7 @@ export type DiskFactory = (context: DiskContext) => WorldDisk;
 export interface WorldView {
   /** True simulated time (ms). */
   readonly now: number;
+  /** "quiet" after the schedule's stabilize (from the start in a calm run). */
   readonly phase: "faults" | "quiet";
   readonly nodeIds: readonly NodeId[];
   status(node: NodeId): ProcessStatus;

@@ -79,6 +79,8 @@ export class World implements WorldView {
     const plan = planRun(config, root);
     this.params = plan.params;
     this.schedule = plan.schedule;
+    // A calm run is quiet from the start; otherwise the schedule's stabilize begins the quiet.
+    if (plan.mode === "none") this.#phase = "quiet";
     this.#host = this.#makeHost(plan.clients);
     const sizeOf = config.sizeOf ?? estimatePayloadSize;
     const network = root.derive("network");

@@ -123,6 +123,30 @@ describe("checks and failures", () => {
   });
 });
 
+describe("phases", () => {
+  it("a calm run is quiet from the start; a swarm run turns quiet at its stabilize", () => {
+    const calm = new World({
+      seed: 1n,
+      nodes: pingServers(2),
+      durationMs: 10,
+      maxEvents: 10,
+      faults: { mode: "none" },
+    });
+    expect(calm.phase).toBe("quiet");
+    const swarm = new World({
+      seed: 1n,
+      nodes: pingServers(2),
+      durationMs: 1000,
+      maxEvents: 100_000,
+    });
+    expect(swarm.phase).toBe("faults");
+    swarm.runUntil(599);
+    expect(swarm.phase).toBe("faults");
+    swarm.runUntil(600);
+    expect(swarm.phase).toBe("quiet");
+  });
+});
+
 describe("streams", () => {
   it("outside components get their own seeded streams; the world's names are reserved", () => {
     const make = (seed: bigint) =>
