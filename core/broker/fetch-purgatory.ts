@@ -118,7 +118,7 @@ export class FetchPurgatory {
     ctx.outbox.trace({
       type: "fetch-served",
       replicaId: fetch.request.replicaId,
-      waitedMs: ctx.now - fetch.startedAt,
+      waitedMs: Math.max(0, ctx.now - fetch.startedAt),
       partitions: pass.served,
     });
     const body: FetchResponse = {

@@ -181,3 +181,20 @@ describe("bounds", () => {
     expect(h.answers.filter((a) => a.connection === 8)).toEqual([]);
   });
 });
+
+describe("clock steps", () => {
+  it("keeps serving when the node's clock steps back; timers fire on the new clock", () => {
+    const h = ready();
+    h.now += 10_000;
+    produce(h, "t", 0, ["a"]);
+    h.now -= 5_000;
+    const id = h.send(
+      "Fetch",
+      fetchBody([{ topic: "t", partition: 0, offset: 1 }], { maxWaitMs: 500 }),
+      2,
+    );
+    produce(h, "t", 1, ["b"]);
+    h.advance(500);
+    expect(h.answer("Fetch", id)?.responses[0]?.partitions[0]?.errorCode).toBe(0);
+  });
+});
