@@ -107,5 +107,12 @@ function checkCoherence(c: BrokerConfigValues): string[] {
       errors.push(`controller.quorum.voters: node.id ${c.nodeId} is a controller but not a voter`);
     }
   }
+  // Until multi-node clusters arrive, a node is its own one-voter quorum (combined mode).
+  if (!c.processRoles.includes("broker") || !c.processRoles.includes("controller")) {
+    errors.push("process.roles: only combined mode (broker,controller) is supported yet");
+  }
+  if (c.controllerQuorumVoters.some((v) => v.id !== c.nodeId)) {
+    errors.push("controller.quorum.voters: only this node as the single voter is supported yet");
+  }
   return errors;
 }

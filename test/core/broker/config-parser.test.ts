@@ -61,8 +61,8 @@ describe("parseBrokerProperties", () => {
   });
 
   it("parses the quorum voters", () => {
-    const config = parse("node.id=2\ncontroller.quorum.voters=1@a:9093,2@b:9093");
-    expect(config.controllerQuorumVoters.map((v) => v.id)).toEqual([1, 2]);
+    const config = parse("node.id=2\ncontroller.quorum.voters=2@b:9093");
+    expect(config.controllerQuorumVoters).toEqual([{ id: 2, host: "b", port: 9093 }]);
   });
 
   it("prefers log.retention.ms over minutes over hours whatever the order", () => {
@@ -85,6 +85,8 @@ describe("parseBrokerProperties", () => {
     ["num.partitions=1\nnum.partitions=2", "line 2: num.partitions: set more than once"],
     ["just a line", 'line 1: "just a line" is not key=value'],
     ["node.id=1\ncontroller.quorum.voters=2@h:1", "node.id 1 is a controller but not a voter"],
+    ["process.roles=broker", "only combined mode (broker,controller) is supported yet"],
+    ["controller.quorum.voters=1@a:1,2@b:1", "only this node as the single voter is supported yet"],
   ])("rejects %j", (text, message) => {
     const result = parseBrokerProperties(text);
     expect(result.ok).toBe(false);
