@@ -66,4 +66,16 @@ export const limits = {
   logCompactionKeysMax: 1_000_000,
   /** Key bytes one compaction pass maps (Kafka's log.cleaner.dedupe.buffer.size is 128 MiB). */
   logCompactionKeyBytesMax: 33_554_432,
+  /** Consumer groups one node coordinates (a new one past it: COORDINATOR_NOT_AVAILABLE). */
+  groupsPerNodeMax: 100_000,
+  /** Members and pending members of all groups one node coordinates (bounds its deadlines). */
+  groupMembersPerNodeMax: 500_000,
+  /** Committed offsets one node's coordinator holds (past it: INVALID_COMMIT_OFFSET_SIZE). */
+  groupOffsetsPerNodeMax: 1_000_000,
+  /** Appends to __consumer_offsets one coordinator has in flight (past it: retriable errors). */
+  groupPendingAppendsMax: 10_000,
+  /** Producer ids whose idempotence state one partition keeps (past it the idlest is evicted). */
+  producersPerPartitionMax: 10_000,
+  /** Producer state snapshots one partition keeps for truncation (oldest dropped first). */
+  producerSnapshotsPerPartitionMax: 8,
 } as const;
