@@ -92,7 +92,7 @@ export function buildSlots(
       calm.disks.find((d) => d.node === spec.id)!;
     const disk = createDisk({ node: spec.id, rng: diskStreams.derive(String(spec.id)), params });
     const simClock = new SimClock({ startMs: epoch + clock.skewMs, rate: clock.rate });
-    const monotonic = (config.clockMode ?? "monotonic") === "monotonic";
+    const monotonic = (config.clockMode ?? "raw") === "monotonic";
     slots.set(spec.id, new NodeSlot(spec, simClock, new DiskQueue(disk), monotonic));
   }
   return slots;
@@ -117,7 +117,7 @@ export function traceHeader(
       faultPlan: plan.mode,
       faultModel: plan.model,
       clockEpochMs: config.clockEpochMs ?? defaultClockEpochMs,
-      clockMode: config.clockMode ?? "monotonic",
+      clockMode: config.clockMode ?? "raw",
       replay,
       scenario: config.scenario,
     },

@@ -77,9 +77,9 @@ export interface WorldConfig {
   /** Local clocks read this (plus their skew) at true time 0. */
   readonly clockEpochMs?: number;
   /**
-   * "monotonic" (default): a process never reads less than it read before, so a backward jump
-   * shows as its clock standing still (what a runtime clamping a wall clock gives; a restarted
-   * process starts afresh). "raw": readings go back with the clock, for cores that claim to cope.
+   * "raw" (default): readings go back when the clock jumps back (a wall clock stepped by NTP).
+   * "monotonic": a process never reads less than it read before, so a backward jump shows as its
+   * clock standing still (a runtime clamping its wall clock); a restarted process starts afresh.
    */
   readonly clockMode?: ClockMode;
   /** Checked after every step. */
