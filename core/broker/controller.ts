@@ -1,7 +1,6 @@
-// The controller's admin logic (KRaft's ReplicationControlManager in miniature): it validates
-// CreateTopics, DeleteTopics and CreatePartitions against its own image, answers each topic with
-// Kafka's error code, and turns what is valid into metadata records. It never applies them itself:
-// the caller proposes them to the quorum and applies them to the controller's image on success.
+// The controller's admin logic (KRaft's ReplicationControlManager in miniature): CreateTopics,
+// DeleteTopics and CreatePartitions validated against its own image, answered with Kafka's error
+// codes, the valid ones turned into metadata records that the caller proposes (never applied here).
 
 import { ErrorCode } from "../error-codes.ts";
 import type { NodeId } from "../ids.ts";

@@ -1,7 +1,6 @@
-// APIs whose component is not in this broker yet (group coordinator, transaction coordinator,
-// SASL) answer what Kafka answers when the feature is unavailable on this node: no coordinator
-// (COORDINATOR_NOT_AVAILABLE / NOT_COORDINATOR, both retriable) and ILLEGAL_SASL_STATE for SASL on
-// a plaintext listener. core/broker/README.md lists each choice.
+// APIs whose component is not in this broker yet (group and transaction coordinators, SASL) answer
+// what Kafka answers when the feature is unavailable on a node: no coordinator (retriable) and
+// ILLEGAL_SASL_STATE on a listener without SASL. core/broker/README.md lists each choice.
 
 import { assertNever } from "../assert.ts";
 import { ErrorCode } from "../error-codes.ts";

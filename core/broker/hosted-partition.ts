@@ -1,7 +1,6 @@
-// One partition replica on this broker: its registration (leader, leader epoch, ISR) from the image,
-// its log, and the high watermark rule. On a leader, HW = min LEO over the ISR; with an fsync-before-
-// ack setting it is also bounded by the leader's durable offset, so consumers never read what a
-// crash of the leader could lose (docs/durability.md).
+// One partition replica on this broker: registration (leader, epoch, ISR), log, and the high
+// watermark rule: min LEO over the ISR, also bounded by the leader's durable offset with an
+// fsync-before-ack setting, so consumers never read what a crash of the leader could lose.
 
 import { assert } from "../assert.ts";
 import type { NodeId, Offset } from "../ids.ts";

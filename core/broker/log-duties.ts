@@ -1,7 +1,6 @@
-// The periodic duties of every hosted log, on the broker's deadlines: one maintenance tick
-// (retention at log.retention.check.interval.ms, compaction at log.cleaner.backoff.ms, the log's
-// checkpoint; whichever is first), per-log flush.ms deadlines when shorter than that tick, and the
-// background sync that stands in for the operating system's writeback.
+// The periodic duties of hosted logs on the broker's deadlines: one maintenance tick (retention,
+// compaction, checkpoint: the first of their intervals), per-log flush.ms deadlines when shorter,
+// and the background sync standing in for the operating system's writeback.
 
 import type { Millis } from "../ids.ts";
 import type { BrokerContext } from "./broker-context.ts";

@@ -1,7 +1,6 @@
-// A tiny synchronous world for one broker: it delivers inputs through the Node interface, carries
-// out `disk` effects against a SimDisk one at a time in issue order (zero latency), fires timers as
-// time is advanced, and collects responses, closes and trace events. Crash = SimDisk.crash + a new
-// Broker on the same disk.
+// A tiny synchronous world for one broker: inputs through the Node interface, `disk` effects run
+// against a SimDisk one at a time in issue order (zero latency), timers fired as time advances,
+// answers, closes and traces collected. Crash = SimDisk.crash + a new Broker on the same disk.
 
 import { Broker, type BrokerOptions } from "../../../../core/broker/broker.ts";
 import type { BrokerView } from "../../../../core/broker/broker-view.ts";
