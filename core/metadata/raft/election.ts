@@ -103,9 +103,20 @@ export function handleVoteRequest(ctx: RaftContext, from: NodeId, request: VoteR
   const generation = becomeUnattached(ctx, request.epoch, "voted", {
     votedFor: request.candidateId,
   });
-  ctx.quorum.afterDurable(generation, () => {
-    respondVote(ctx, from, request, true, decision.reason, ErrorCode.NONE);
+  const queued = ctx.quorum.afterDurable(generation, () => {
+    // Durable now; but if this node moved to a later epoch meanwhile, the grant is moot: say so.
+    const current = epochOf(ctx.role) === request.epoch;
+    if (!current) ctx.outbox.mark("raft-vote-grant-overtaken");
+    respondVote(
+      ctx,
+      from,
+      request,
+      current,
+      current ? decision.reason : "epoch-moved-on",
+      ErrorCode.NONE,
+    );
   });
+  if (!queued) ctx.outbox.mark("raft-vote-answer-dropped-over-limit");
 }
 
 function respondVote(

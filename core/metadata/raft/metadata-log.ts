@@ -1,6 +1,7 @@
 // The metadata log: entries in segment files under __cluster_metadata-0/, an epoch cache, and a
-// bounded in-memory tail. Every append is followed by a sync; syncedEndOffset only moves when a
-// sync of the current log generation completes, so it never counts bytes a crash could lose.
+// bounded in-memory tail. Appends are synced in groups (one sync round in flight; appends made
+// meanwhile wait for the next); syncedEndOffset only moves when a round of the current log
+// generation completes, so it never counts bytes a crash could lose.
 
 import { assert } from "../../assert.ts";
 import type { DiskResult } from "../../disk.ts";
@@ -55,6 +56,9 @@ export class MetadataLog {
   #tail: TailEntry[] = [];
   #tailBytes = 0;
   #snapshot: SnapshotId | undefined;
+  /** Segment files appended to since their last sync was issued, in append order. */
+  readonly #dirty = new Set<string>();
+  #syncing = false;
 
   constructor(deps: MetadataLogDeps) {
     this.#deps = deps;
@@ -96,7 +100,10 @@ export class MetadataLog {
     // Bytes read back may still sit in a page cache: sync the last segment before counting them.
     const last = this.#index.segments.at(-1);
     this.#syncedEndOffset = last === undefined ? this.#logEndOffset : last.baseOffset;
-    if (last !== undefined) this.#sync(last.path, this.#logEndOffset);
+    if (last !== undefined) {
+      this.#dirty.add(last.path);
+      this.#syncRound();
+    }
   }
 
   /** Appends whole encoded entries (a leader's new records or a follower's fetched bytes). */
@@ -118,7 +125,8 @@ export class MetadataLog {
     this.#deps.diskIo.submit({ type: "append", path: segment.path, bytes: span.slice() }, (r) =>
       this.#check(r, "append"),
     );
-    this.#sync(segment.path, this.#logEndOffset);
+    this.#dirty.add(segment.path);
+    this.#syncRound();
   }
 
   /** Encodes and appends records in `epoch`; returns the offset of the first. */
@@ -132,16 +140,25 @@ export class MetadataLog {
     return first;
   }
 
-  #sync(path: string, endOffset: Offset): void {
+  /** Group commit: syncs every dirty segment; the round's last sync publishes the offset. */
+  #syncRound(): void {
+    if (this.#syncing || this.#dirty.size === 0) return;
+    this.#syncing = true;
+    const paths = [...this.#dirty];
+    this.#dirty.clear();
+    const endOffset = this.#logEndOffset;
     const generation = this.#generation;
-    this.#deps.diskIo.submit({ type: "sync", path }, (r) => {
-      if (!this.#check(r, "sync")) return;
-      if (generation !== this.#generation) return;
-      const synced = Math.min(endOffset, this.#logEndOffset);
-      if (synced > this.#syncedEndOffset) {
-        this.#syncedEndOffset = synced;
-        this.#deps.onSynced();
-      }
+    paths.forEach((path, i) => {
+      this.#deps.diskIo.submit({ type: "sync", path }, (r) => {
+        if (!this.#check(r, "sync") || i < paths.length - 1) return;
+        this.#syncing = false;
+        const synced = Math.min(endOffset, this.#logEndOffset);
+        if (generation === this.#generation && synced > this.#syncedEndOffset) {
+          this.#syncedEndOffset = synced;
+          this.#deps.onSynced();
+        }
+        this.#syncRound();
+      });
     });
   }
 
@@ -157,7 +174,7 @@ export class MetadataLog {
     assert(offset <= this.#logEndOffset, `truncate to ${offset} above log end`);
     if (offset === this.#logEndOffset) return;
     const { deleted, cut } = this.#index.truncate(offset);
-    for (const s of deleted) this.#submit({ type: "delete", path: s.path }, "delete");
+    for (const s of deleted) this.#deleteSegment(s.path);
     if (cut !== undefined)
       this.#submit({ type: "truncate", path: cut.path, size: cut.size }, "cut");
     this.epochs.truncateFromEnd(offset);
@@ -167,6 +184,12 @@ export class MetadataLog {
     this.#logEndOffset = offset;
     this.#syncedEndOffset = Math.min(this.#syncedEndOffset, offset);
     this.#generation++;
+  }
+
+  /** A deleted file needs no sync (a sync already issued runs first: the disk is FIFO). */
+  #deleteSegment(path: string): void {
+    this.#dirty.delete(path);
+    this.#submit({ type: "delete", path }, "delete");
   }
 
   #submit(op: Parameters<DiskIo["submit"]>[0], what: string): void {
@@ -179,9 +202,7 @@ export class MetadataLog {
     assert(this.epochs.epochAt(id.endOffset - 1) === id.epoch, "snapshot epoch differs from log");
     this.#snapshot = id;
     if (id.endOffset <= this.#logStartOffset) return;
-    for (const s of this.#index.dropBelow(id.endOffset)) {
-      this.#submit({ type: "delete", path: s.path }, "delete");
-    }
+    for (const s of this.#index.dropBelow(id.endOffset)) this.#deleteSegment(s.path);
     this.epochs.truncateFromStart(id.endOffset, id.epoch, this.#logEndOffset);
     this.#logStartOffset = id.endOffset;
     this.#dropTailBelow(id.endOffset);
@@ -189,7 +210,7 @@ export class MetadataLog {
 
   /** The log does not contain the snapshot: drop it all and start over at the snapshot's end. */
   resetTo(id: SnapshotId): void {
-    for (const s of this.#index.clear()) this.#submit({ type: "delete", path: s.path }, "delete");
+    for (const s of this.#index.clear()) this.#deleteSegment(s.path);
     this.#snapshot = id;
     this.#logStartOffset = id.endOffset;
     this.#logEndOffset = id.endOffset;

@@ -2,7 +2,6 @@
 // write: temp, sync, rename, each step only after the previous completed. Callers wait for a
 // generation to be durable before acting on it: a vote is sent only once it survives a crash.
 
-import { assert } from "../../assert.ts";
 import type { DiskResult } from "../../disk.ts";
 import type { DiskIo } from "../../disk-io.ts";
 import type { Crc32c } from "../../log/crc32c.ts";
@@ -60,14 +59,18 @@ export class QuorumStore {
     return this.#requested;
   }
 
-  /** Runs `run` once `generation` (or a later one) is durable; now if it already is. */
-  afterDurable(generation: number, run: () => void): void {
+  /**
+   * Runs `run` once `generation` (or a later one) is durable; now if it already is. Returns false
+   * (and never runs it) when too many already wait: the caller's peer will retry.
+   */
+  afterDurable(generation: number, run: () => void): boolean {
     if (generation <= this.#durable) {
       run();
-      return;
+      return true;
     }
-    assert(this.#waiters.length < WAITERS_MAX, "quorum-state waiters over limit");
+    if (this.#waiters.length >= WAITERS_MAX) return false;
     this.#waiters.push({ generation, run });
+    return true;
   }
 
   #writeNext(): void {

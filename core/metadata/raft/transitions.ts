@@ -136,13 +136,15 @@ export function becomeCandidate(ctx: RaftContext, reason: string): void {
     },
     reason,
   );
-  ctx.quorum.afterDurable(generation, () => {
+  const queued = ctx.quorum.afterDurable(generation, () => {
     const role = ctx.role;
     if (role.type !== "candidate" || role.epoch !== epoch || role.requested) return;
     role.requested = true;
     if (role.granted.size >= ctx.majority()) becomeLeader(ctx, "won election");
     else sendVoteRequests(ctx, false);
   });
+  // Too many writes queued: this candidacy sends nothing and times out into a new pre-vote.
+  if (!queued) ctx.outbox.mark("raft-candidacy-dropped-over-limit");
 }
 
 export function becomeLeader(ctx: RaftContext, reason: string): void {

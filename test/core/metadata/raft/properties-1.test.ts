@@ -6,5 +6,5 @@ import { it } from "vitest";
 import { checkRandomFaultSchedules } from "../support/property.ts";
 
 it("stays safe and recovers liveness under random faults (1 voter)", () => {
-  checkRandomFaultSchedules(1, 250, 0x5eed_0001);
+  checkRandomFaultSchedules(1, 200, 0x5eed_0001);
 });

@@ -13,8 +13,12 @@ export function checkRandomFaultSchedules(voters: number, numRuns: number, seed:
     fc.property(
       fc.integer({ min: 0, max: 2 ** 31 - 1 }),
       faultArbitrary(voters + 1, FAULT_WINDOW_MS),
-      (runSeed, faults) => {
-        runWithFaults(voters, `v${voters}-${runSeed}`, faults);
+      fc.record({
+        diskLatencyMaxMs: fc.constantFrom(0, 3, 20, 60),
+        maxDelayMs: fc.constantFrom(2, 10, 50),
+      }),
+      (runSeed, faults, env) => {
+        runWithFaults(voters, `v${voters}-${runSeed}`, faults, env);
       },
     ),
     { numRuns: Number(process.env.RUNNEL_FC_RUNS ?? numRuns), seed: fcSeed },

@@ -8,8 +8,19 @@ export const FAULT_WINDOW_MS = 8_000;
 /** After healing: a leader within this bound, and every surviving proposal committed. */
 export const LIVENESS_BOUND_MS = 20_000;
 
-export function runWithFaults(voters: number, seed: string, faults: readonly Fault[]): Cluster {
-  const cluster = new Cluster({ voters, observers: 1, seed, proposeEveryMs: 40 });
+/** How slow this run's disks and links are (drawn per run, as a swarm test would). */
+export interface Environment {
+  readonly diskLatencyMaxMs: number;
+  readonly maxDelayMs: number;
+}
+
+export function runWithFaults(
+  voters: number,
+  seed: string,
+  faults: readonly Fault[],
+  env: Environment = { diskLatencyMaxMs: 3, maxDelayMs: 10 },
+): Cluster {
+  const cluster = new Cluster({ voters, observers: 1, seed, proposeEveryMs: 40, ...env });
   const nodes = cluster.nodes.length;
   scheduleFaults(cluster, faults, nodes);
   cluster.runUntil(FAULT_WINDOW_MS);
