@@ -127,6 +127,23 @@ describe("metadata log recovery", () => {
     expect(c.stableLeader()).toBeDefined();
   });
 
+  it("halts a member whose disk fails; the others carry on", () => {
+    const c = new Cluster({ voters: 3, seed: "dying-disk", proposeEveryMs: 30 });
+    c.runUntil(3_000);
+    const id = c.stableLeader()!.id;
+    c.node(id).disk.failing = true;
+    c.runUntil(3_100);
+    expect(c.node(id).view().role).toBe("halted");
+    expect(c.node(id).view().haltedReason).toMatch(/EIO/);
+    c.runUntil(10_000);
+    c.assertSafe();
+    const leader = c.stableLeader();
+    expect(leader?.id).not.toBe(id);
+    const committed = leader!.view().highWatermark;
+    c.runUntil(12_000);
+    expect(leader!.view().highWatermark).toBeGreaterThan(committed);
+  });
+
   it("reads the log back in bounded chunks", () => {
     const c = new Cluster({ voters: 3, seed: "chunks", proposeEveryMs: 10 });
     c.runUntil(5_000);

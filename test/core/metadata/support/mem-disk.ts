@@ -20,6 +20,8 @@ export interface MemDiskOptions {
 
 export class MemDisk {
   readonly files = new Map<string, MemFile>();
+  /** When set, every append, write and sync fails with EIO (a dying disk). */
+  failing = false;
   readonly #options: MemDiskOptions;
 
   constructor(options: MemDiskOptions = {}) {
@@ -27,6 +29,9 @@ export class MemDisk {
   }
 
   execute(op: DiskOp): DiskResult {
+    if (this.failing && (op.type === "append" || op.type === "write" || op.type === "sync")) {
+      return { ok: false, code: "EIO", message: `${op.type} ${op.path}` };
+    }
     switch (op.type) {
       case "append": {
         const f = this.#file(op.path);
