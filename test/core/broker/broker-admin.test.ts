@@ -311,24 +311,184 @@ describe("DescribeConfigs and AlterConfigs", () => {
 });
 
 describe("APIs of components not here yet", () => {
-  it("answers as Kafka does without a coordinator", () => {
-    const h = new BrokerHarness().start();
-    expect(h.call("FindCoordinator", { key: "g", keyType: 0 }).errorCode).toBe(
+  const NC = ErrorCode.NOT_COORDINATOR;
+  const member = { memberId: "m", groupInstanceId: null };
+  const cases: [string, Record<string, unknown>, (body: never) => unknown, unknown][] = [
+    [
+      "FindCoordinator",
+      { key: "g", keyType: 0 },
+      (b: { errorCode: number }) => b.errorCode,
       ErrorCode.COORDINATOR_NOT_AVAILABLE,
-    );
-    expect(
-      h.call("Heartbeat", { groupId: "g", generationId: 1, memberId: "m", groupInstanceId: null })
-        .errorCode,
-    ).toBe(ErrorCode.NOT_COORDINATOR);
-    expect(
-      h.call("InitProducerId", { transactionalId: null, transactionTimeoutMs: 1 }).errorCode,
-    ).toBe(ErrorCode.COORDINATOR_NOT_AVAILABLE);
-    expect(h.call("ListGroups", {}).groups).toEqual([]);
-    expect(h.call("SaslHandshake", { mechanism: "PLAIN" }).errorCode).toBe(
+    ],
+    [
+      "JoinGroup",
+      {
+        groupId: "g",
+        sessionTimeoutMs: 1,
+        rebalanceTimeoutMs: 1,
+        memberId: "",
+        groupInstanceId: null,
+        protocolType: "consumer",
+        protocols: [],
+        requireKnownMemberId: true,
+      },
+      (b: { errorCode: number }) => b.errorCode,
+      NC,
+    ],
+    [
+      "Heartbeat",
+      { groupId: "g", generationId: 1, ...member },
+      (b: { errorCode: number }) => b.errorCode,
+      NC,
+    ],
+    [
+      "LeaveGroup",
+      { groupId: "g", members: [member] },
+      (b: { members: { errorCode: number }[] }) => b.members.map((m) => m.errorCode),
+      [NC],
+    ],
+    [
+      "SyncGroup",
+      { groupId: "g", generationId: 1, ...member, assignments: [] },
+      (b: { errorCode: number }) => b.errorCode,
+      NC,
+    ],
+    [
+      "DescribeGroups",
+      { groups: ["g"], includeAuthorizedOperations: false },
+      (b: { groups: { errorCode: number }[] }) => b.groups.map((g) => g.errorCode),
+      [NC],
+    ],
+    [
+      "ListGroups",
+      {},
+      (b: { errorCode: number; groups: unknown[] }) => [b.errorCode, b.groups.length],
+      [0, 0],
+    ],
+    [
+      "DeleteGroups",
+      { groupsNames: ["g"] },
+      (b: { results: { errorCode: number }[] }) => b.results.map((r) => r.errorCode),
+      [NC],
+    ],
+    [
+      "OffsetCommit",
+      {
+        groupId: "g",
+        generationId: -1,
+        memberId: "",
+        groupInstanceId: null,
+        retentionTimeMs: -1,
+        topics: [
+          {
+            name: "t",
+            partitions: [
+              {
+                partitionIndex: 0,
+                committedOffset: 1,
+                committedLeaderEpoch: -1,
+                commitTimestamp: -1,
+                committedMetadata: null,
+              },
+            ],
+          },
+        ],
+      },
+      (b: { topics: { partitions: { errorCode: number }[] }[] }) =>
+        b.topics[0]?.partitions[0]?.errorCode,
+      NC,
+    ],
+    [
+      "OffsetFetch",
+      { groupId: "g", topics: [{ name: "t", partitionIndexes: [0] }] },
+      (b: { errorCode: number; topics: { partitions: { errorCode: number }[] }[] }) => [
+        b.errorCode,
+        b.topics[0]?.partitions[0]?.errorCode,
+      ],
+      [NC, NC],
+    ],
+    ["OffsetDelete", { groupId: "g", topics: [] }, (b: { errorCode: number }) => b.errorCode, NC],
+    [
+      "InitProducerId",
+      { transactionalId: null, transactionTimeoutMs: 1 },
+      (b: { errorCode: number }) => b.errorCode,
+      ErrorCode.COORDINATOR_NOT_AVAILABLE,
+    ],
+    [
+      "AddPartitionsToTxn",
+      {
+        v3AndBelowTransactionalId: "x",
+        v3AndBelowProducerId: 1,
+        v3AndBelowProducerEpoch: 0,
+        v3AndBelowTopics: [{ name: "t", partitions: [0] }],
+      },
+      (b: {
+        resultsByTopicV3AndBelow: { resultsByPartition: { partitionErrorCode: number }[] }[];
+      }) => b.resultsByTopicV3AndBelow[0]?.resultsByPartition[0]?.partitionErrorCode,
+      NC,
+    ],
+    [
+      "AddOffsetsToTxn",
+      { transactionalId: "x", producerId: 1, producerEpoch: 0, groupId: "g" },
+      (b: { errorCode: number }) => b.errorCode,
+      NC,
+    ],
+    [
+      "EndTxn",
+      { transactionalId: "x", producerId: 1, producerEpoch: 0, committed: true },
+      (b: { errorCode: number }) => b.errorCode,
+      NC,
+    ],
+    [
+      "TxnOffsetCommit",
+      {
+        transactionalId: "x",
+        groupId: "g",
+        producerId: 1,
+        producerEpoch: 0,
+        topics: [
+          {
+            name: "t",
+            partitions: [
+              {
+                partitionIndex: 0,
+                committedOffset: 1,
+                committedLeaderEpoch: -1,
+                committedMetadata: null,
+              },
+            ],
+          },
+        ],
+      },
+      (b: { topics: { partitions: { errorCode: number }[] }[] }) =>
+        b.topics[0]?.partitions[0]?.errorCode,
+      NC,
+    ],
+    [
+      "SaslHandshake",
+      { mechanism: "PLAIN" },
+      (b: { errorCode: number }) => b.errorCode,
       ErrorCode.ILLEGAL_SASL_STATE,
-    );
-    expect(h.call("OffsetFetch", { groupId: "g", topics: null }).errorCode).toBe(
-      ErrorCode.NOT_COORDINATOR,
-    );
+    ],
+    [
+      "SaslAuthenticate",
+      { authBytes: new Uint8Array(0) },
+      (b: { errorCode: number }) => b.errorCode,
+      ErrorCode.ILLEGAL_SASL_STATE,
+    ],
+    [
+      "ApiVersions",
+      { clientSoftwareName: "", clientSoftwareVersion: "" },
+      (b: { errorCode: number }) => b.errorCode,
+      0,
+    ],
+  ];
+
+  it.each(cases)("%s answers as Kafka does without the component", (api, body, pick, expected) => {
+    const h = new BrokerHarness().start();
+    const id = h.send(api as "Heartbeat", body as never);
+    const answer = h.answers.find((a) => a.correlationId === id);
+    expect(answer?.response.api).toBe(api);
+    expect(pick(answer?.response.body as never)).toEqual(expected);
   });
 });
