@@ -85,6 +85,8 @@ export interface CrashReport {
 export interface SimDiskStats {
   readonly ops: Readonly<Record<DiskOpType, number>>;
   readonly bytesRead: number;
+  /** Bytes read per file path, for tests that check what a component looked at. */
+  readonly bytesReadByPath: Readonly<Record<string, number>>;
   readonly bytesWritten: number;
   readonly failures: number;
 }
@@ -106,6 +108,7 @@ export class SimDisk {
   readonly #dirs = new Set<string>();
   #ops = emptyOpCounts();
   #bytesRead = 0;
+  #bytesReadByPath = new Map<string, number>();
   #bytesWritten = 0;
   #failures = 0;
   #latencyFactor = 1;
@@ -213,6 +216,7 @@ export class SimDisk {
     this.#maybeRot(file, position, length);
     const bytes = file.cached.copy(position, position + length);
     this.#bytesRead += bytes.length;
+    this.#bytesReadByPath.set(path, (this.#bytesReadByPath.get(path) ?? 0) + bytes.length);
     const flips = this.#config.faults.readBitFlipProbability;
     if (bytes.length > 0 && this.#rng.chance("disk-read-corruption", flips)) {
       const bit = this.#rng.int("disk-read-corruption-position", bytes.length * 8);
@@ -354,6 +358,7 @@ export class SimDisk {
     return {
       ops: { ...this.#ops },
       bytesRead: this.#bytesRead,
+      bytesReadByPath: Object.fromEntries(this.#bytesReadByPath),
       bytesWritten: this.#bytesWritten,
       failures: this.#failures,
     };
@@ -362,6 +367,7 @@ export class SimDisk {
   resetStats(): void {
     this.#ops = emptyOpCounts();
     this.#bytesRead = 0;
+    this.#bytesReadByPath = new Map();
     this.#bytesWritten = 0;
     this.#failures = 0;
   }

@@ -2,7 +2,7 @@
 // segment's summary and ends with a CRC-32C, so recovery can trust an index only when it is whole
 // and describes the segment file as it is now (same size); otherwise it rebuilds it.
 //
-// Layout (big-endian): magic[4] "RIDX" or "RTIX" | version u16 = 1 | reserved u16 | baseOffset i64 |
+// Layout (big-endian): magic[4] "RIDX" or "RTIX" | version u16 = 1 | flags u16 (bit 0: dense) | baseOffset i64 |
 // segmentBytes i64 | nextOffset i64 | maxTimestamp i64 | offsetOfMaxTimestamp i64 | entryCount u32 |
 // entries (offset index: relativeOffset u32, position u32; time index: timestamp i64,
 // relativeOffset u32) | crc32c u32 over everything before it.
@@ -24,6 +24,8 @@ export interface SegmentSummary {
   readonly maxTimestamp: number;
   /** Last offset of the first batch that reached maxTimestamp; -1 when there is none. */
   readonly offsetOfMaxTimestamp: number;
+  /** Batches follow each other without offset gaps from the base offset on (not compacted). */
+  readonly dense: boolean;
 }
 
 export const INDEX_HEADER_BYTES = 52;
@@ -31,6 +33,7 @@ const OFFSET_ENTRY_BYTES = 8;
 const TIME_ENTRY_BYTES = 12;
 const CRC_BYTES = 4;
 const VERSION = 1;
+const FLAG_DENSE = 0x0001;
 const MAGIC = { offset: 0x52494458, time: 0x52544958 } as const; // "RIDX", "RTIX"
 
 type IndexKind = keyof typeof MAGIC;
@@ -38,7 +41,7 @@ type IndexKind = keyof typeof MAGIC;
 function writeHeader(view: DataView, kind: IndexKind, summary: SegmentSummary, count: number) {
   view.setUint32(0, MAGIC[kind]);
   view.setUint16(4, VERSION);
-  view.setUint16(6, 0);
+  view.setUint16(6, summary.dense ? FLAG_DENSE : 0);
   writeInt64(view, 8, summary.baseOffset);
   writeInt64(view, 16, summary.sizeBytes);
   writeInt64(view, 24, summary.nextOffset);
@@ -108,6 +111,8 @@ function readHeader(
   if (view.getUint32(end) !== crc(bytes.subarray(0, end))) return err("crc mismatch");
   if (view.getUint32(0) !== MAGIC[kind]) return err("bad magic");
   if (view.getUint16(4) !== VERSION) return err(`version ${view.getUint16(4)}`);
+  const flags = view.getUint16(6);
+  if ((flags & ~FLAG_DENSE) !== 0) return err(`unknown flags ${flags}`);
   const count = view.getUint32(48);
   if (INDEX_HEADER_BYTES + count * entryBytes !== end) return err(`${count} entries do not fit`);
   const fields = [8, 16, 24, 32, 40].map((at) => readInt64(view, at));
@@ -121,7 +126,14 @@ function readHeader(
   ];
   if (baseOffset < 0 || sizeBytes < 0 || nextOffset < baseOffset) return err("bad summary");
   return ok({
-    summary: { baseOffset, sizeBytes, nextOffset, maxTimestamp, offsetOfMaxTimestamp },
+    summary: {
+      baseOffset,
+      sizeBytes,
+      nextOffset,
+      maxTimestamp,
+      offsetOfMaxTimestamp,
+      dense: (flags & FLAG_DENSE) !== 0,
+    },
     count,
   });
 }
@@ -181,6 +193,7 @@ export function sameSummary(a: SegmentSummary, b: SegmentSummary): boolean {
     a.sizeBytes === b.sizeBytes &&
     a.nextOffset === b.nextOffset &&
     a.maxTimestamp === b.maxTimestamp &&
-    a.offsetOfMaxTimestamp === b.offsetOfMaxTimestamp
+    a.offsetOfMaxTimestamp === b.offsetOfMaxTimestamp &&
+    a.dense === b.dense
   );
 }

@@ -38,7 +38,8 @@ export class LeaderEpochCache {
     assert(Number.isSafeInteger(epoch) && epoch >= 0, `leader epoch ${epoch}`);
     const last = this.#entries.at(-1);
     if (last !== undefined && epoch <= last.epoch) return false;
-    assert(last === undefined || startOffset > last.startOffset, `epoch ${epoch} starts too early`);
+    // An epoch with no batch of its own (its entry only marks the log start offset) gives way.
+    while ((this.#entries.at(-1)?.startOffset ?? -1) >= startOffset) this.#entries.pop();
     assert(this.#entries.length < limits.logLeaderEpochEntriesMax, "leader epoch cache full");
     this.#entries.push({ epoch, startOffset });
     return true;

@@ -15,6 +15,7 @@ import {
   writeEpochCheckpoint,
 } from "./log-disk.ts";
 import { OFFSET_INDEX_SUFFIX, offsetFileName, TIME_INDEX_SUFFIX } from "./log-files.ts";
+import { deleteOldestSegments } from "./log-retention.ts";
 import type { LogContext } from "./log-state.ts";
 import type { AppendRejection, ValidatedRecords } from "./log-validate.ts";
 import { batchSizeBytes, lastOffset, type RecordBatchHeader, stampBatch } from "./record-batch.ts";
@@ -156,6 +157,9 @@ export function roll(ctx: LogContext, now: Millis, baseOffset: number): void {
   const state = ctx.state;
   const closed = state.active;
   assert(baseOffset >= closed.nextOffset, `roll to ${baseOffset} below ${closed.nextOffset}`);
+  // The closed segment is synced before any byte reaches the next one (operations complete in
+  // order), so a crash can never keep a later segment's bytes and lose an earlier one's.
+  syncSegments(ctx);
   const indexes = closed.closeIndexes();
   closed.indexes = null;
   state.indexCache.set(closed.baseOffset, indexes);
@@ -163,6 +167,15 @@ export function roll(ctx: LogContext, now: Millis, baseOffset: number): void {
   const next = Segment.empty(baseOffset);
   next.rollBaseMs = now;
   state.segments.push(next);
+  // DeleteRecords may have moved the log start offset past the whole segment while it was active.
+  let below = 0;
+  while (
+    below + 1 < state.segments.length &&
+    state.segments[below + 1]!.baseOffset <= state.logStartOffset
+  ) {
+    below++;
+  }
+  if (below > 0) deleteOldestSegments(ctx, below, "log-start-offset");
   ctx.outbox.trace({
     type: "log-segment-rolled",
     topic: ctx.topic,

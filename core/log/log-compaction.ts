@@ -299,6 +299,7 @@ function swap(job: Job, segment: Segment, output: Segment): void {
   segment.nextOffset = output.nextOffset;
   segment.maxTimestamp = output.maxTimestamp;
   segment.offsetOfMaxTimestamp = output.offsetOfMaxTimestamp;
+  segment.dense = output.dense;
   segment.generation++;
   const indexes = output.closeIndexes();
   ctx.state.indexCache.set(base, indexes);

@@ -63,9 +63,10 @@ export function checkLogInvariants(ctx: LogContext): void {
   assert(state.cleanerCheckpoint <= logEnd, "cleaner checkpoint past the log end");
   state.epochs.checkInvariants();
   const lastEpoch = state.epochs.entries().at(-1);
+  // Equal is legal: DeleteRecords up to the log end moves the epoch in force to the log end.
   assert(
-    lastEpoch === undefined || lastEpoch.startOffset < logEnd,
-    "leader epoch starts at or past the log end",
+    lastEpoch === undefined || lastEpoch.startOffset <= logEnd,
+    "leader epoch starts past the log end",
   );
   for (const pending of state.pendingSyncs)
     assert(pending.target <= logEnd || state.truncating, "a sync vouches past the log end");

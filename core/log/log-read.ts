@@ -5,6 +5,7 @@
 import { assert, assertNever } from "../assert.ts";
 import { ErrorCode } from "../error-codes.ts";
 import { limits } from "../limits.ts";
+import { BatchChecker, scanStartAt } from "./batch-check.ts";
 import { withIndexes } from "./index-load.ts";
 import { segmentPath } from "./log-disk.ts";
 import type { LogContext } from "./log-state.ts";
@@ -99,6 +100,13 @@ export function readLog(
   readSegment(ctx, state.segmentIndexFor(offset), request, bound, done, attempt);
 }
 
+/** Whole batches gathered so far by one read, possibly across segments. */
+interface Gathered {
+  readonly parts: Uint8Array[];
+  total: number;
+  last: number;
+}
+
 function readSegment(
   ctx: LogContext,
   index: number,
@@ -106,27 +114,46 @@ function readSegment(
   bound: number,
   done: (result: LogReadResult) => void,
   attempt: number,
+  gathered: Gathered = { parts: [], total: 0, last: -1 },
 ): void {
   const state = ctx.state;
   const segment = state.segments[index];
-  if (segment === undefined || segment.baseOffset >= bound) {
-    done(empty);
+  const found = gathered.parts.length > 0;
+  const answer = () => done(records(gathered.parts, gathered.last));
+  if (
+    segment === undefined ||
+    segment.baseOffset >= bound ||
+    (found && gathered.total >= request.maxBytes)
+  ) {
+    answer();
     return;
   }
   if (segment.nextOffset <= request.offset) {
-    readSegment(ctx, index + 1, request, bound, done, attempt);
+    readSegment(ctx, index + 1, request, bound, done, attempt, gathered);
     return;
   }
   const generation = segment.generation;
   const unchanged = () => !segment.removed && segment.generation === generation;
   withIndexes(ctx, segment, (indexes) => {
-    if (!unchanged() || state.phase !== "ready") return readLog(ctx, request, done, attempt + 1);
-    const start = indexes === null ? 0 : indexes.offsetIndex.lookup(request.offset).position;
-    const parts: Uint8Array[] = [];
-    let total = 0;
-    let last = -1;
+    if (!unchanged() || state.phase !== "ready") {
+      if (found) answer();
+      else readLog(ctx, request, done, attempt + 1);
+      return;
+    }
+    const entry =
+      indexes === null || found
+        ? { offset: segment.baseOffset, position: 0 }
+        : indexes.offsetIndex.lookup(request.offset);
+    const start = entry.position;
+    const checker = new BatchChecker(
+      segment,
+      scanStartAt(entry),
+      state.epochs,
+      state.logStartOffset,
+    );
+    let implausible: { position: number; reason: string } | null = null;
     const chunkBytes = Math.min(
-      Math.max(request.maxBytes + ctx.config.indexIntervalBytes, 4096),
+      Math.max(request.maxBytes - gathered.total + ctx.config.indexIntervalBytes, 4096),
       limits.logReadChunkBytes,
     );
     const path = segmentPath(ctx, segment.baseOffset);
@@ -134,26 +161,47 @@ function readSegment(
     scanSegment(
       ctx.io,
       options,
-      (batch, header) => {
+      (batch, header, position) => {
+        const problem = checker.check(header);
+        if (problem !== null) {
+          implausible = { position, reason: problem };
+          return false;
+        }
         const batchLast = lastOffset(header);
         if (batchLast < request.offset) return true;
         if (batchLast >= bound) return false;
-        if (parts.length > 0 && total + batch.length > request.maxBytes) return false;
-        parts.push(batch);
-        total += batch.length;
-        last = batchLast;
+        if (gathered.parts.length > 0 && gathered.total + batch.length > request.maxBytes)
+          return false;
+        gathered.parts.push(batch);
+        gathered.total += batch.length;
+        gathered.last = batchLast;
         return true;
       },
-      (outcome) => {
-        finishRead(ctx, outcome, segment.baseOffset, parts.length > 0, {
-          answer: () => done(records(parts, last)),
-          next: () => readSegment(ctx, index + 1, request, bound, done, attempt),
+      (scanned) => {
+        const outcome: ScanOutcome =
+          implausible === null ? scanned : implausibleOutcome(implausible, unchanged());
+        finishRead(ctx, outcome, segment.baseOffset, gathered.parts.length > 0, {
+          answer,
+          next: () => readSegment(ctx, index + 1, request, bound, done, attempt, gathered),
           restart: () => readLog(ctx, request, done, attempt + 1),
           done,
         });
       },
     );
   });
+}
+
+/** A batch whose uncovered header fields disagree with the log is corrupt, unless it changed. */
+export function implausibleOutcome(
+  implausible: { position: number; reason: string },
+  unchanged: boolean,
+): ScanOutcome {
+  if (!unchanged) return { type: "changed" };
+  return {
+    type: "invalid",
+    position: implausible.position,
+    error: { type: "bad-records", message: implausible.reason },
+  };
 }
 
 interface ReadContinuations {
@@ -172,18 +220,20 @@ function finishRead(
 ): void {
   switch (outcome.type) {
     case "end":
-      found ? k.answer() : k.next();
+      k.next();
       return;
     case "stopped":
       k.answer();
       return;
     case "changed":
-      found ? k.answer() : k.restart();
+      if (found) k.answer();
+      else k.restart();
       return;
     case "io-error":
-      found ? k.answer() : k.done(storageError(`${outcome.code}: ${outcome.message}`));
+      if (found) k.answer();
+      else k.done(storageError(`${outcome.code}: ${outcome.message}`));
       return;
-    case "invalid": {
+    case "invalid":
       if (found) {
         k.answer();
         return;
@@ -191,10 +241,8 @@ function finishRead(
       reportCorrupt(ctx, segmentBaseOffset, outcome.position, outcome.error.message);
       k.done(storageError(`corrupt batch at ${outcome.position}: ${outcome.error.message}`));
       return;
-    }
     default:
       assertNever(outcome, "scan outcome");
-      return;
   }
 }
 

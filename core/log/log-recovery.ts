@@ -6,9 +6,14 @@ import type { DiskResult } from "../disk.ts";
 import type { Millis } from "../ids.ts";
 import { limits } from "../limits.ts";
 import { decodeOffsetIndexFile, decodeTimeIndexFile, sameSummary } from "./index-file.ts";
-import { decodeLeaderEpochCheckpoint, type EpochEntry } from "./leader-epoch-cache.ts";
+import {
+  decodeLeaderEpochCheckpoint,
+  type EpochEntry,
+  LeaderEpochCache,
+} from "./leader-epoch-cache.ts";
 import { persistIndexes } from "./log-append.ts";
 import { decodeLogCheckpoint, type LogCheckpoint } from "./log-checkpoint.ts";
+import { compacts } from "./log-config.ts";
 import { deleteFile, goOffline, mutate, pathOf, segmentPath } from "./log-disk.ts";
 import {
   LEADER_EPOCH_CHECKPOINT,
@@ -171,6 +176,11 @@ class SegmentLoop {
   readonly #done: () => void;
   readonly #recoveryPoint: number;
   readonly #needEpochScan: boolean;
+  /** Leader epochs as the checkpoint file has them: every epoch of a batch on disk is in it. */
+  readonly #fileEpochs: LeaderEpochCache | null;
+  /** A log never compacted has no offset gaps: every batch starts where the previous ended. */
+  readonly #dense: boolean;
+  readonly #logStart: number;
 
   constructor(
     ctx: LogContext,
@@ -187,6 +197,10 @@ class SegmentLoop {
     this.#recoveryPoint = findings.checkpoint?.recoveryPoint ?? 0;
     // Without a readable epoch checkpoint, every batch must be looked at to rebuild the cache.
     this.#needEpochScan = findings.fileEpochs === null && bases.length > 0;
+    this.#fileEpochs =
+      findings.fileEpochs === null ? null : new LeaderEpochCache(findings.fileEpochs);
+    this.#dense = !compacts(ctx.config.cleanupPolicy);
+    this.#logStart = findings.checkpoint?.logStartOffset ?? 0;
   }
 
   next(i: number): void {
@@ -260,7 +274,7 @@ class SegmentLoop {
         header.baseOffset >= segment.nextOffset &&
         last - base <= RELATIVE_OFFSET_MAX &&
         (nextBase === undefined || last < nextBase);
-      if (!fits) return false;
+      if (!fits || (!trusted && !this.#plausible(header, segment))) return false;
       segment.addBatch(header, position, ctx.config.indexIntervalBytes);
       if (header.partitionLeaderEpoch >= 0)
         noteEpoch(findings.scannedEpochs, header.partitionLeaderEpoch, header.baseOffset);
@@ -297,7 +311,8 @@ class SegmentLoop {
     const isLast = i === this.#bases.length - 1;
     let endsLog = isLast;
     if (cutAt < size) {
-      const reason = outcome.type === "invalid" ? outcome.error.message : "offsets out of order";
+      const reason =
+        outcome.type === "invalid" ? outcome.error.message : "offsets or leader epoch out of place";
       if (trusted) {
         ctx.outbox.mark("log-recovery-cut-trusted-segment");
       } else {
@@ -323,6 +338,17 @@ class SegmentLoop {
       return;
     }
     this.next(i + 1);
+  }
+
+  /**
+   * The fields the CRC does not cover (baseOffset, partitionLeaderEpoch) checked against what the
+   * log guarantees: no gaps unless compacted, and the epoch the checkpoint file holds for the offset.
+   */
+  #plausible(header: RecordBatchHeader, segment: Segment): boolean {
+    if (this.#dense && header.baseOffset !== segment.nextOffset) return false;
+    if (this.#fileEpochs === null || lastOffset(header) < this.#logStart) return true;
+    const expected = this.#fileEpochs.epochAt(Math.max(header.baseOffset, this.#logStart));
+    return header.partitionLeaderEpoch === expected;
   }
 
   /** Deletes every segment after `i`, newest first (each step leaves a prefix); returns bytes. */

@@ -51,6 +51,9 @@ export function truncateTo(
   }
   state.truncating = true;
   abortCompaction(ctx);
+  // Durability vouched for bytes that are going away; it must not cover their replacements.
+  state.recoveryPoint = Math.min(state.recoveryPoint, offset);
+  clampPendingSyncs(ctx, offset);
   state.tailCache.truncateTo(offset, offset);
   while (state.segments.length > 1 && state.active.baseOffset >= offset) {
     deleteSegmentFiles(ctx, state.segments.pop()!);
@@ -124,6 +127,7 @@ function cutSegment(
 }
 
 interface CutSummary {
+  readonly dense?: boolean;
   readonly maxTimestamp: number;
   readonly offsetOfMaxTimestamp: number;
   readonly nextOffset: number;
@@ -145,6 +149,7 @@ function applyCut(
   segment.offsetOfMaxTimestamp = keptWins ? kept.offset : scanned.offsetOfMaxTimestamp;
   segment.sizeBytes = cut;
   segment.nextOffset = scanned.nextOffset;
+  if (scanned.dense !== undefined) segment.dense = scanned.dense;
   segment.generation++;
   segment.reopen(indexes, cut - (indexes.offsetIndex.last()?.position ?? 0));
   assert(segment.nextOffset >= segment.baseOffset, "cut below the segment base");

@@ -27,6 +27,8 @@ export class Segment {
   nextOffset: number;
   maxTimestamp = -1;
   offsetOfMaxTimestamp = -1;
+  /** Every batch starts right after the previous one, the first at the base offset. */
+  dense = true;
   /** When segment.ms counts from: the first append after creation or recovery. */
   rollBaseMs: Millis | undefined = undefined;
   /** Bytes were written that no completed sync covers yet. */
@@ -60,6 +62,7 @@ export class Segment {
     segment.nextOffset = summary.nextOffset;
     segment.maxTimestamp = summary.maxTimestamp;
     segment.offsetOfMaxTimestamp = summary.offsetOfMaxTimestamp;
+    segment.dense = summary.dense;
     return segment;
   }
 
@@ -73,6 +76,7 @@ export class Segment {
     assert(indexes !== null, `segment ${this.baseOffset} has no indexes to add to`);
     assert(position === this.sizeBytes, `batch at ${position}, segment ends at ${this.sizeBytes}`);
     assert(header.baseOffset >= this.nextOffset, `batch ${header.baseOffset} goes backwards`);
+    if (header.baseOffset !== this.nextOffset) this.dense = false;
     const last = lastOffset(header);
     assert(last - this.baseOffset <= RELATIVE_OFFSET_MAX, `offset ${last} too far from base`);
     if (header.maxTimestamp > this.maxTimestamp) {
@@ -112,6 +116,7 @@ export class Segment {
       nextOffset: this.nextOffset,
       maxTimestamp: this.maxTimestamp,
       offsetOfMaxTimestamp: this.offsetOfMaxTimestamp,
+      dense: this.dense,
     };
   }
 }

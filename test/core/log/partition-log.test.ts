@@ -94,6 +94,19 @@ describe("append and read", () => {
 });
 
 describe("durability and restart", () => {
+  it("syncs a segment when it rolls, so later segments never outlive it", () => {
+    const h = LogHarness.open({ config: { segmentBytes: 200 } });
+    h.appendValues(2);
+    h.run();
+    expect(h.log.durableEndOffset).toBe(0);
+    h.appendValues(3);
+    h.run();
+    const rolled = h.log.view().segments.at(-1)!.baseOffset;
+    expect(h.log.durableEndOffset).toBe(rolled);
+    h.disk.crash();
+    expect(h.restart().log.logEndOffset).toBeGreaterThanOrEqual(rolled);
+  });
+
   it("advances the durable end offset only when a sync completes", () => {
     const h = LogHarness.open();
     h.append(batchOf(["a", "b"]));
@@ -107,7 +120,7 @@ describe("durability and restart", () => {
   });
 
   it("recovers synced batches after a crash and loses unsynced ones", () => {
-    const h = LogHarness.open({ config: { segmentBytes: 200 } });
+    const h = LogHarness.open({ config: { segmentBytes: 2000 } });
     for (let i = 0; i < 10; i++) h.append(batchOf([`v${i}`]));
     h.sync();
     for (let i = 10; i < 15; i++) h.append(batchOf([`v${i}`]));
