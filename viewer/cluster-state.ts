@@ -1,0 +1,392 @@
+// The cluster as the trace describes it at one moment: nodes (up, paused, down, fenced), the
+// controller, every partition's replicas (LEO, HW, durable offset, leader epoch, ISR) with why the
+// ISR changed, consumer groups, active faults and the first failure. Invariant: the state after event
+// i depends only on events 0..i, applied in order by applyRecord (keyframes rely on this).
+
+import {
+  asFencing,
+  asGroupState,
+  asIsrChange,
+  asOffsetCommit,
+  asOffsetRemoved,
+  type GroupMemberInfo,
+} from "./anticipated.ts";
+import { type ActiveFault, applyFaultEffect, faultEffect, undoSkipped } from "./fault-state.ts";
+import { applyPartitionState, type PartitionState } from "./partition-state.ts";
+import {
+  type AnyRecord,
+  asFault,
+  asPartitionState,
+  asRaftRole,
+  num,
+  partitionKey,
+  str,
+} from "./records.ts";
+
+export const notableKinds = [
+  "election",
+  "leader",
+  "epoch",
+  "isr",
+  "hw",
+  "crash",
+  "restart",
+  "pause",
+  "rebalance",
+  "anomaly",
+  "fault",
+  "truncation",
+] as const;
+export type NotableKind = (typeof notableKinds)[number];
+
+export type NodeStatus = "not-started" | "up" | "paused" | "down";
+
+export interface NodeState {
+  readonly id: number;
+  readonly role: string;
+  status: NodeStatus;
+  incarnation: number;
+  ready: boolean;
+  halted: string | null;
+  fenced: boolean | null;
+  raftRole: string | null;
+  raftEpoch: number;
+  raftLeader: number | null;
+  /** Time of the last status change. */
+  since: number;
+  wiped: boolean;
+}
+
+export interface GroupState {
+  readonly group: string;
+  state: string;
+  generation: number;
+  protocol: string | null;
+  leader: string | null;
+  members: GroupMemberInfo[];
+  /** Committed offset per partition key: the next record the group will read. */
+  committed: Record<string, number>;
+  since: number;
+}
+
+export interface FailureState {
+  readonly idx: number;
+  readonly t: number;
+  readonly kind: string;
+  readonly message: string;
+  readonly node: number | null;
+}
+
+export interface ClusterState {
+  t: number;
+  /** Index of the last event applied (-1: none). */
+  idx: number;
+  nodes: Record<string, NodeState>;
+  /** The metadata quorum leader, -1 when unknown. */
+  controller: number;
+  controllerEpoch: number;
+  partitions: Record<string, PartitionState>;
+  groups: Record<string, GroupState>;
+  faults: ActiveFault[];
+  failure: FailureState | null;
+  topics: string[];
+}
+
+export interface NodeInfo {
+  readonly id: number;
+  readonly role: string;
+}
+
+export function emptyState(nodes: readonly NodeInfo[]): ClusterState {
+  const byId: Record<string, NodeState> = {};
+  for (const n of nodes) byId[n.id] = newNode(n.id, n.role);
+  return {
+    t: 0,
+    idx: -1,
+    nodes: byId,
+    controller: -1,
+    controllerEpoch: -1,
+    partitions: {},
+    groups: {},
+    faults: [],
+    failure: null,
+    topics: [],
+  };
+}
+
+function newNode(id: number, role: string): NodeState {
+  return {
+    id,
+    role,
+    status: "not-started",
+    incarnation: 0,
+    ready: false,
+    halted: null,
+    fenced: null,
+    raftRole: null,
+    raftEpoch: -1,
+    raftLeader: null,
+    since: 0,
+    wiped: false,
+  };
+}
+
+export function cloneState(state: ClusterState): ClusterState {
+  return structuredClone(state);
+}
+
+/** Types that never change the state: skipped when replaying from a keyframe. */
+const inert = new Set([
+  "net-send",
+  "net-deliver",
+  "net-drop",
+  "conn-open",
+  "conn-break",
+  "timer",
+  "clock",
+  "disk-op",
+  "mark",
+  "history",
+  "fetch-served",
+  "metadata-applied",
+  "raft-vote",
+  "raft-commit-advanced",
+  "produce-acknowledged",
+  "produce-rejected",
+]);
+
+export function changesState(type: string): boolean {
+  return !inert.has(type);
+}
+
+/** Applies one record; returns the notable kinds it represents (for ±notable stepping). */
+export function applyRecord(
+  state: ClusterState,
+  r: AnyRecord,
+  idx: number,
+  clients: ReadonlySet<number>,
+): NotableKind[] {
+  state.t = r.t;
+  state.idx = idx;
+  if (inert.has(r.type)) return [];
+  const node = r.node === undefined ? undefined : nodeOf(state, r.node);
+  switch (r.type) {
+    case "proc-start":
+    case "proc-crash":
+    case "proc-pause":
+    case "proc-resume":
+    case "proc-wipe":
+    case "node-ready":
+    case "broker-halted":
+      return node === undefined ? [] : applyProcess(state, node, r);
+    case "raft-role-changed":
+      return node === undefined ? [] : applyRaft(state, node, r);
+    case "partition-state": {
+      const e = asPartitionState(r);
+      if (e === undefined || r.node === undefined) return [];
+      return applyPartitionState(state, r.node, e, r.t, idx);
+    }
+    case "log-truncated": {
+      const key = partitionKeyOf(r);
+      const p = key === undefined ? undefined : state.partitions[key];
+      if (p === undefined || r.node === undefined) return ["truncation"];
+      p.truncations = [
+        ...p.truncations.slice(-4),
+        {
+          node: r.node,
+          t: r.t,
+          idx,
+          logEndOffset: num(r, "logEndOffset") ?? -1,
+          reason: str(r, "reason") ?? "",
+        },
+      ];
+      return ["truncation"];
+    }
+    case "topic-created": {
+      const topic = str(r, "topic");
+      if (topic !== undefined && !state.topics.includes(topic)) state.topics.push(topic);
+      return [];
+    }
+    case "topic-deleted": {
+      const topic = str(r, "topic");
+      state.topics = state.topics.filter((t) => t !== topic);
+      for (const [key, p] of Object.entries(state.partitions)) {
+        if (p.topic === topic) delete state.partitions[key];
+      }
+      return [];
+    }
+    case "fault":
+    case "fault-skipped":
+      return applyFaultRecord(state, r, clients);
+    case "failure":
+      if (state.failure === null) {
+        state.failure = {
+          idx,
+          t: r.t,
+          kind: str(r, "kind") ?? "failure",
+          message: str(r, "message") ?? "",
+          node: r.node ?? null,
+        };
+      }
+      return ["anomaly"];
+    default:
+      return applyAnticipated(state, r);
+  }
+}
+
+function nodeOf(state: ClusterState, id: number): NodeState {
+  let n = state.nodes[id];
+  if (n === undefined) {
+    n = newNode(id, "unknown");
+    state.nodes[id] = n;
+  }
+  return n;
+}
+
+function partitionKeyOf(r: AnyRecord): string | undefined {
+  const topic = str(r, "topic");
+  const partition = num(r, "partition");
+  return topic === undefined || partition === undefined
+    ? undefined
+    : partitionKey(topic, partition);
+}
+
+function setOffline(state: ClusterState, node: number, offline: boolean): void {
+  for (const p of Object.values(state.partitions)) {
+    const replica = p.replicas[node];
+    if (replica !== undefined) replica.offline = offline;
+  }
+}
+
+function applyProcess(state: ClusterState, node: NodeState, r: AnyRecord): NotableKind[] {
+  switch (r.type) {
+    case "proc-start":
+      node.status = "up";
+      node.since = r.t;
+      node.incarnation = num(r, "incarnation") ?? node.incarnation + 1;
+      node.ready = false;
+      node.halted = null;
+      return node.incarnation > 1 ? ["restart"] : [];
+    case "proc-crash":
+      node.status = "down";
+      node.since = r.t;
+      node.ready = false;
+      node.raftRole = null;
+      if (state.controller === node.id) state.controller = -1;
+      setOffline(state, node.id, true);
+      return ["crash"];
+    case "proc-pause":
+      node.status = "paused";
+      node.since = r.t;
+      return ["pause"];
+    case "proc-resume":
+      node.status = "up";
+      node.since = r.t;
+      return [];
+    case "proc-wipe":
+      node.wiped = true;
+      return [];
+    case "node-ready":
+      node.ready = true;
+      return [];
+    case "broker-halted":
+      node.halted = str(r, "reason") ?? "halted";
+      return ["crash"];
+    default:
+      return [];
+  }
+}
+
+function applyRaft(state: ClusterState, node: NodeState, r: AnyRecord): NotableKind[] {
+  const e = asRaftRole(r);
+  if (e === undefined) return [];
+  node.raftRole = e.role;
+  node.raftEpoch = e.epoch;
+  node.raftLeader = e.leaderId;
+  if (e.role === "leader" && e.epoch >= state.controllerEpoch) {
+    state.controller = node.id;
+    state.controllerEpoch = e.epoch;
+    return ["election"];
+  }
+  if (e.leaderId !== null && e.epoch >= state.controllerEpoch) {
+    state.controller = e.leaderId;
+    state.controllerEpoch = e.epoch;
+  } else if (state.controller === node.id && e.role !== "leader") state.controller = -1;
+  return [];
+}
+
+function applyFaultRecord(
+  state: ClusterState,
+  r: AnyRecord,
+  clients: ReadonlySet<number>,
+): NotableKind[] {
+  const fault = asFault(r);
+  if (fault === undefined) return [];
+  const effect = faultEffect(fault, r.t);
+  if (r.type === "fault-skipped") {
+    undoSkipped(state.faults, effect, r.t);
+    return [];
+  }
+  applyFaultEffect(state.faults, effect, clients);
+  return effect.kind === "start" || effect.kind === "instant" ? ["fault"] : [];
+}
+
+function applyAnticipated(state: ClusterState, r: AnyRecord): NotableKind[] {
+  const isr = asIsrChange(r);
+  if (isr !== undefined) {
+    const p = state.partitions[isr.key];
+    if (p !== undefined) p.pendingReason = { ...isr, t: r.t };
+    return [];
+  }
+  const group = asGroupState(r);
+  if (group !== undefined) {
+    const g = state.groups[group.group] ?? {
+      group: group.group,
+      state: "Empty",
+      generation: 0,
+      protocol: null,
+      leader: null,
+      members: [],
+      committed: {},
+      since: r.t,
+    };
+    state.groups[group.group] = g;
+    const before = `${g.state}/${g.generation}`;
+    g.state = group.state ?? g.state;
+    g.generation = group.generation ?? g.generation;
+    g.protocol = group.protocol ?? g.protocol;
+    g.leader = group.leader ?? g.leader;
+    if (group.members !== undefined) g.members = [...group.members];
+    if (`${g.state}/${g.generation}` !== before) {
+      g.since = r.t;
+      return ["rebalance"];
+    }
+    return [];
+  }
+  const commit = asOffsetCommit(r);
+  if (commit !== undefined) {
+    const g = state.groups[commit.group];
+    if (g !== undefined) for (const o of commit.offsets) g.committed[o.key] = o.offset;
+    return [];
+  }
+  const removed = asOffsetRemoved(r);
+  if (removed !== undefined) {
+    const g = state.groups[removed.group];
+    if (g !== undefined) delete g.committed[removed.key];
+    return [];
+  }
+  const fencing = asFencing(r);
+  if (fencing !== undefined) nodeOf(state, fencing.broker).fenced = fencing.fenced;
+  return [];
+}
+
+/** Consumer lag per partition: the leader's high watermark minus the committed offset. */
+export function groupLag(state: ClusterState, group: GroupState): Record<string, number> {
+  const lag: Record<string, number> = {};
+  for (const [key, committed] of Object.entries(group.committed)) {
+    const p = state.partitions[key];
+    const hw = p === undefined ? undefined : p.replicas[p.leader]?.highWatermark;
+    if (hw !== undefined) lag[key] = Math.max(0, hw - committed);
+  }
+  return lag;
+}

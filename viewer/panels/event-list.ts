@@ -1,0 +1,136 @@
+// The event list: every event (or the filtered ones) as rows of seq, time, node, type and a summary,
+// virtualized (only the visible rows exist in the DOM) so a million events scroll like ten. It is
+// the text twin of the canvas for screen readers and search. Summaries come from the worker, cached.
+
+import { formatTime } from "../format.ts";
+import type { IndexData } from "../index-data.ts";
+import { firstAtOrAbove } from "../vec.ts";
+
+const rowHeight = 20;
+const cacheMax = 20_000;
+const knownTypes =
+  /^(net-|conn-|proc-|fault|partition-state|raft-|log-|topic-|produce-|fetch-|metadata-|broker-|node-ready|mark|history|timer|clock|disk-op|phase|failure|isr-|group-|offset)/;
+
+export interface EventListHost {
+  readonly data: IndexData | null;
+  readonly cursor: number;
+  readonly selectedEvent: number;
+  summaries(indices: readonly number[]): Promise<readonly string[]>;
+  clicked(idx: number): void;
+}
+
+export class EventList {
+  readonly #scroller: HTMLElement;
+  readonly #rows: HTMLElement;
+  readonly #host: EventListHost;
+  #source: Int32Array | null = null;
+  readonly #summaries = new Map<number, string>();
+  #pending = false;
+
+  constructor(scroller: HTMLElement, rows: HTMLElement, host: EventListHost) {
+    this.#scroller = scroller;
+    this.#rows = rows;
+    this.#host = host;
+    scroller.addEventListener("scroll", () => this.render());
+    rows.addEventListener("click", (e) => {
+      const row = (e.target as HTMLElement).closest<HTMLElement>(".row");
+      if (row?.dataset.idx !== undefined) host.clicked(Number(row.dataset.idx));
+    });
+  }
+
+  /** null shows every event; otherwise only these event indices (sorted). */
+  setSource(indices: Int32Array | null): void {
+    this.#source = indices;
+    this.render();
+  }
+
+  reset(): void {
+    this.#summaries.clear();
+    this.#source = null;
+  }
+
+  get length(): number {
+    return this.#source?.length ?? this.#host.data?.count ?? 0;
+  }
+
+  #at(position: number): number {
+    return this.#source === null ? position : this.#source[position]!;
+  }
+
+  /** Scrolls so that event `idx` (or the nearest listed one before it) is visible. */
+  reveal(idx: number): void {
+    const position =
+      this.#source === null ? idx : Math.max(0, firstAtOrAbove(this.#source, idx + 1) - 1);
+    const top = position * rowHeight;
+    const view = this.#scroller.clientHeight;
+    if (top < this.#scroller.scrollTop || top + rowHeight > this.#scroller.scrollTop + view) {
+      this.#scroller.scrollTop = Math.max(0, top - view / 2);
+    }
+    this.render();
+  }
+
+  render(): void {
+    const data = this.#host.data;
+    const n = this.length;
+    this.#rows.style.height = `${n * rowHeight}px`;
+    if (data === null) {
+      this.#rows.replaceChildren();
+      return;
+    }
+    const first = Math.max(0, Math.floor(this.#scroller.scrollTop / rowHeight) - 5);
+    const last = Math.min(n, first + Math.ceil(this.#scroller.clientHeight / rowHeight) + 10);
+    const missing: number[] = [];
+    const fragment = document.createDocumentFragment();
+    for (let pos = first; pos < last; pos++) {
+      const idx = this.#at(pos);
+      const summary = this.#summaries.get(idx);
+      if (summary === undefined) missing.push(idx);
+      fragment.append(this.#row(data, idx, pos, summary ?? ""));
+    }
+    this.#rows.replaceChildren(fragment);
+    if (missing.length > 0 && !this.#pending) this.#fetch(missing);
+  }
+
+  #row(data: IndexData, idx: number, pos: number, summary: string): HTMLElement {
+    const row = document.createElement("div");
+    const type = data.types[data.type[idx]!] ?? "?";
+    const classes = ["row"];
+    if (idx === this.#host.cursor) classes.push("cursor");
+    if (idx === this.#host.selectedEvent) classes.push("selected");
+    if (type === "failure") classes.push("failure");
+    if (!knownTypes.test(type)) classes.push("unknown");
+    row.className = classes.join(" ");
+    row.style.top = `${pos * rowHeight}px`;
+    row.dataset.idx = String(idx);
+    row.setAttribute("role", "option");
+    row.setAttribute("aria-selected", String(idx === this.#host.selectedEvent));
+    const node = data.node[idx]!;
+    for (const [cls, text] of [
+      ["seq", String(data.seq[idx])],
+      ["t", formatTime(data.t[idx]!)],
+      ["node", node < 0 ? "world" : String(node)],
+      ["type", type],
+      ["summary", summary],
+    ] as const) {
+      const span = document.createElement("span");
+      span.className = cls;
+      span.textContent = text;
+      row.append(span);
+    }
+    if (!knownTypes.test(type))
+      row.title = "An event type this viewer does not know: listed here, not drawn in the panels.";
+    return row;
+  }
+
+  #fetch(indices: number[]): void {
+    this.#pending = true;
+    void this.#host.summaries(indices).then((summaries) => {
+      this.#pending = false;
+      if (this.#summaries.size > cacheMax) this.#summaries.clear();
+      indices.forEach((idx, i) => {
+        this.#summaries.set(idx, summaries[i] ?? "");
+      });
+      this.render();
+    });
+  }
+}

@@ -1,0 +1,117 @@
+// A read-only window on the viewer for tests and benchmarks (window.__runnelViewer): what the page
+// shows (replica rows read back from the DOM), the state at any time, and waits for loading and for
+// the panels to catch up with a seek. It moves the cursor only as a user would (seek), nothing else.
+
+import type { App } from "./app.ts";
+import type { ClusterState } from "./cluster-state.ts";
+import type { ResolvedBeat } from "./index-data.ts";
+import { eventAtTime } from "./navigation.ts";
+import type { TimeWindow } from "./time-window.ts";
+
+export interface ShownReplica {
+  readonly node: number;
+  readonly partition: string;
+  readonly leader: number;
+  readonly leaderEpoch: number;
+  readonly isr: readonly number[];
+  readonly logEndOffset: number;
+  readonly highWatermark: number;
+  readonly offline: boolean;
+}
+
+export interface ViewerHook {
+  ready(): Promise<void>;
+  error(): string | null;
+  info(): {
+    readonly events: number;
+    readonly tMin: number;
+    readonly tMax: number;
+    readonly partial: boolean;
+    readonly failures: number;
+    readonly types: readonly string[];
+    readonly beats: readonly ResolvedBeat[];
+  } | null;
+  cursor(): { readonly idx: number; readonly t: number; readonly seq: number };
+  seek(t: number): Promise<void>;
+  seekIndex(idx: number): Promise<void>;
+  shownReplicas(): ShownReplica[];
+  stateAt(t: number): Promise<ClusterState>;
+  scenario(): {
+    readonly next: number;
+    readonly narration: string | null;
+    readonly playing: boolean;
+    readonly active: boolean;
+  };
+  window(): TimeWindow;
+  lastDrawMs(): number;
+  frames(): number;
+  openText(text: string, scenario?: string): void;
+}
+
+interface HookDeps {
+  ready(): Promise<void>;
+  error(): string | null;
+  openText(text: string, scenario?: string): void;
+}
+
+function frame(): Promise<void> {
+  return new Promise((resolve) => requestAnimationFrame(() => resolve()));
+}
+
+export function installTestHook(app: App, deps: HookDeps): void {
+  const seekIndex = async (idx: number) => {
+    app.playback.pause();
+    app.setCursor(idx, { reveal: true });
+    await app.shown(app.cursor);
+    await frame();
+  };
+  const hook: ViewerHook = {
+    ready: deps.ready,
+    error: deps.error,
+    info: () => {
+      const d = app.data;
+      return d === null
+        ? null
+        : {
+            events: d.count,
+            tMin: d.tMin,
+            tMax: d.tMax,
+            partial: d.partial,
+            failures: d.failures.length,
+            types: [...d.types],
+            beats: [...d.beats],
+          };
+    },
+    cursor: () => ({ idx: app.cursor, t: app.cursorTime(), seq: app.data?.seq[app.cursor] ?? -1 }),
+    seek: (t) => seekIndex(app.data === null ? 0 : eventAtTime(app.data, t)),
+    seekIndex,
+    shownReplicas: () =>
+      [...document.querySelectorAll<HTMLElement>("[data-replica]")].map((row) => {
+        const d = row.dataset;
+        return {
+          node: Number(d.node),
+          partition: d.partition ?? "",
+          leader: Number(d.leader),
+          leaderEpoch: Number(d.epoch),
+          isr: d.isr === "" || d.isr === undefined ? [] : d.isr.split(",").map(Number),
+          logEndOffset: Number(d.leo),
+          highWatermark: Number(d.hw),
+          offline: d.offline === "true",
+        };
+      }),
+    stateAt: (t) => app.client.state(app.data === null ? -1 : eventAtTime(app.data, t)),
+    scenario: () => ({
+      next: app.playback.scenario?.next ?? -1,
+      narration: app.narration.visible
+        ? (document.getElementById("narration-text")?.textContent ?? "")
+        : null,
+      playing: app.playback.playing,
+      active: app.playback.scenario !== null,
+    }),
+    window: () => app.window,
+    lastDrawMs: () => app.timeline.lastDrawMs,
+    frames: () => app.frames,
+    openText: deps.openText,
+  };
+  (window as unknown as { __runnelViewer: ViewerHook }).__runnelViewer = hook;
+}
