@@ -72,6 +72,21 @@ describe("DeleteRecords", () => {
     expect(fetchOnce(h, "t", 0, 1).errorCode).toBe(ErrorCode.OFFSET_OUT_OF_RANGE);
   });
 
+  it("deletes every record: -1 is the HW, which is the LEO once synced", () => {
+    const h = new BrokerHarness().start();
+    createTopic(h, "all");
+    produce(h, "all", 0, ["a", "b"]);
+    expect(deleteRecords(h, "all", -1)).toMatchObject({ errorCode: 0, lowWatermark: 2 });
+    expect(fetchOnce(h, "all", 0, 2)).toMatchObject({
+      errorCode: 0,
+      logStartOffset: 2,
+      highWatermark: 2,
+    });
+    expect(produce(h, "all", 0, ["c"]).baseOffset).toBe(2);
+    h.restart();
+    expect(listOffsets(h, "all", 0, -2)?.offset).toBe(2);
+  });
+
   it("takes -1 to mean the high watermark", () => {
     const h = new BrokerHarness({ config: { fsyncBeforeAck: "acks-all" } }).start();
     createTopic(h, "t", 1, { "segment.bytes": "200" });
