@@ -11,6 +11,18 @@ const commands: Record<string, Command> = {
     summary: "run one node (broker and controller) on the Kafka wire protocol",
     run: async (args) => (await import("./cli-broker.ts")).runBroker(args),
   },
+  topics: {
+    summary: "create, list, describe and delete topics (like kafka-topics.sh)",
+    run: async (args) => (await import("./cli-admin-topics.ts")).runTopics(args),
+  },
+  groups: {
+    summary: "list and describe consumer groups with lag, reset their offsets",
+    run: async (args) => (await import("./cli-admin-groups.ts")).runGroups(args),
+  },
+  offsets: {
+    summary: "print the log offsets of a topic's partitions (like kafka-get-offsets.sh)",
+    run: async (args) => (await import("./cli-admin-offsets.ts")).runOffsets(args),
+  },
   help: { summary: "show this help", run: async () => printHelp(0) },
 };
 
