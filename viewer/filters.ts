@@ -94,8 +94,8 @@ export class Filters {
     }
     if (mine !== this.#generation) return;
     this.matches = matches;
-    app.list.setSource(matches);
     app.list.reveal(app.cursor);
+    app.list.setSource(matches);
     $("match-count").textContent =
       `${matches.length.toLocaleString("en-US")} match${matches.length === 1 ? "" : "es"}`;
   }

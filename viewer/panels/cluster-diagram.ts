@@ -24,6 +24,7 @@ interface Placed {
 export class ClusterDiagram {
   readonly #svg: SVGSVGElement;
   readonly #onSelect: (node: number) => void;
+  #width = 0;
 
   constructor(svg: SVGSVGElement, onSelect: (node: number) => void) {
     this.#svg = svg;
@@ -35,13 +36,16 @@ export class ClusterDiagram {
       <pattern id="stripes-paused" width="8" height="8" patternUnits="userSpaceOnUse">
         <rect width="8" height="8" fill="#fbf6c8"/><rect width="8" height="3" fill="#efe27a"/></pattern>`;
     svg.appendChild(defs);
+    new ResizeObserver((entries) => {
+      this.#width = entries[0]?.contentRect.width ?? this.#width;
+    }).observe(svg);
   }
 
   update(state: ClusterState | null, lanes: readonly LaneInfo[]): void {
     const svg = select(this.#svg);
     svg.selectAll("g.layer").remove();
     if (state === null) return;
-    const width = this.#svg.clientWidth || 460;
+    const width = this.#width || 460;
     const ordered = orderLanes(lanes);
     const servers = ordered.filter((l) => l.role === "server");
     const clients = ordered.filter((l) => l.role !== "server");

@@ -25,7 +25,8 @@ export interface Hit {
   readonly x: number;
   readonly y: number;
   readonly idx: number;
-  readonly label: string;
+  /** Built on hover only: thousands of marks may be drawn per frame. */
+  readonly label: () => string;
 }
 
 const end = (data: IndexData, t: number) => (Number.isNaN(t) ? data.tMax : t);
@@ -180,7 +181,7 @@ function drawMarks(s: Scene, hits: Hit[]): void {
       x,
       y: y - 12,
       idx: m.idx,
-      label: `${m.kind} of node ${m.node} at ${formatTime(m.t)}`,
+      label: () => `${m.kind} of node ${m.node} at ${formatTime(m.t)}`,
     });
   }
   ctx.textAlign = "left";
@@ -224,7 +225,7 @@ function drawNotables(s: Scene, hits: Hit[]): void {
     }
     ctx.fillStyle = glyph === "⚠" ? colors.vermillion : colors.ink;
     ctx.fillText(glyph, x, y + 14);
-    hits.push({ x, y: y + 10, idx, label: `${kinds.join(", ")} at ${formatTime(t)}` });
+    hits.push({ x, y: y + 10, idx, label: () => `${kinds.join(", ")} at ${formatTime(t)}` });
     drawn++;
   }
   ctx.textAlign = "left";
@@ -247,7 +248,7 @@ export function drawFailures(s: Scene, hits: Hit[]): void {
       x,
       y: layout.lanesTop + 20,
       idx,
-      label: "first failure (invariant violation or checker anomaly)",
+      label: () => "first failure (invariant violation or checker anomaly)",
     });
   }
 }

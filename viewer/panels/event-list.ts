@@ -26,12 +26,30 @@ export class EventList {
   #source: Int32Array | null = null;
   readonly #summaries = new Map<number, string>();
   #pending = false;
+  /** Event to scroll into view at the next render (reading layout per cursor move is too slow). */
+  #revealIdx = -1;
+  #viewHeight = 200;
+  /** Kept from scroll events: reading scrollTop after DOM changes would force a layout. */
+  #scrollTop = 0;
+  #selfScroll = false;
 
   constructor(scroller: HTMLElement, rows: HTMLElement, host: EventListHost) {
     this.#scroller = scroller;
     this.#rows = rows;
     this.#host = host;
-    scroller.addEventListener("scroll", () => this.render());
+    scroller.addEventListener("scroll", () => {
+      // Our own scrolls were rendered already; reading scrollTop now would force a layout.
+      if (this.#selfScroll) {
+        this.#selfScroll = false;
+        return;
+      }
+      this.#scrollTop = scroller.scrollTop;
+      this.render();
+    });
+    new ResizeObserver((entries) => {
+      this.#viewHeight = entries[0]?.contentRect.height ?? this.#viewHeight;
+      this.render();
+    }).observe(scroller);
     rows.addEventListener("click", (e) => {
       const row = (e.target as HTMLElement).closest<HTMLElement>(".row");
       if (row?.dataset.idx !== undefined) host.clicked(Number(row.dataset.idx));
@@ -57,16 +75,25 @@ export class EventList {
     return this.#source === null ? position : this.#source[position]!;
   }
 
-  /** Scrolls so that event `idx` (or the nearest listed one before it) is visible. */
+  /** At the next render, scrolls so event `idx` (or the nearest listed one before it) is visible. */
   reveal(idx: number): void {
+    this.#revealIdx = idx;
+  }
+
+  #applyReveal(): void {
+    const idx = this.#revealIdx;
+    if (idx < 0) return;
+    this.#revealIdx = -1;
     const position =
       this.#source === null ? idx : Math.max(0, firstAtOrAbove(this.#source, idx + 1) - 1);
     const top = position * rowHeight;
-    const view = this.#scroller.clientHeight;
-    if (top < this.#scroller.scrollTop || top + rowHeight > this.#scroller.scrollTop + view) {
-      this.#scroller.scrollTop = Math.max(0, top - view / 2);
+    const view = this.#viewHeight;
+    const scrollTop = this.#scrollTop;
+    if (top < scrollTop || top + rowHeight > scrollTop + view) {
+      this.#scrollTop = Math.max(0, Math.min(top - view / 2, this.length * rowHeight - view));
+      this.#scroller.scrollTop = this.#scrollTop;
+      this.#selfScroll = true;
     }
-    this.render();
   }
 
   render(): void {
@@ -77,8 +104,9 @@ export class EventList {
       this.#rows.replaceChildren();
       return;
     }
-    const first = Math.max(0, Math.floor(this.#scroller.scrollTop / rowHeight) - 5);
-    const last = Math.min(n, first + Math.ceil(this.#scroller.clientHeight / rowHeight) + 10);
+    this.#applyReveal();
+    const first = Math.max(0, Math.floor(this.#scrollTop / rowHeight) - 5);
+    const last = Math.min(n, first + Math.ceil(this.#viewHeight / rowHeight) + 10);
     const missing: number[] = [];
     const fragment = document.createDocumentFragment();
     for (let pos = first; pos < last; pos++) {

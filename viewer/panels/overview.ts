@@ -18,10 +18,18 @@ export class Overview {
   readonly #host: OverviewHost;
   #density: { data: IndexData; width: number; counts: Uint32Array } | undefined;
   #dragging = false;
+  #width = 0;
+  #height = 0;
 
   constructor(canvas: HTMLCanvasElement, host: OverviewHost) {
     this.#canvas = canvas;
     this.#host = host;
+    new ResizeObserver((entries) => {
+      const box = entries[0]?.contentRect;
+      if (box === undefined) return;
+      this.#width = box.width;
+      this.#height = box.height;
+    }).observe(canvas);
     canvas.addEventListener("pointerdown", (e) => {
       canvas.setPointerCapture(e.pointerId);
       this.#dragging = true;
@@ -43,15 +51,19 @@ export class Overview {
     const data = this.#host.data;
     if (data === null) return;
     const [a, b] = this.#range(data);
-    const w = this.#canvas.clientWidth;
+    const w = this.#width || this.#canvas.clientWidth;
     this.#host.scrubTo(a + (Math.max(0, Math.min(w, px)) / w) * (b - a));
   }
 
   draw(): void {
     const canvas = this.#canvas;
     const dpr = window.devicePixelRatio || 1;
-    const width = canvas.clientWidth;
-    const height = canvas.clientHeight;
+    if (this.#width === 0) {
+      this.#width = canvas.clientWidth;
+      this.#height = canvas.clientHeight;
+    }
+    const width = this.#width;
+    const height = this.#height;
     if (canvas.width !== Math.round(width * dpr)) canvas.width = Math.round(width * dpr);
     if (canvas.height !== Math.round(height * dpr)) canvas.height = Math.round(height * dpr);
     const ctx = canvas.getContext("2d");

@@ -43,6 +43,9 @@ export class Timeline {
   #hoverX = -1;
   #drag: { mode: "pan" | "scrub"; x: number; window: TimeWindow; moved: boolean } | undefined;
   #nodeIndex = new Map<number, number>();
+  /** CSS size of the canvases, from a ResizeObserver (reading it per frame forces layout). */
+  #width = 0;
+  #height = 0;
   /** Milliseconds the last base draw took (the bench and the test hook read it). */
   lastDrawMs = 0;
 
@@ -56,6 +59,12 @@ export class Timeline {
     this.#overlay = overlay;
     this.#tooltip = tooltip;
     this.#host = host;
+    new ResizeObserver((entries) => {
+      const box = entries[0]?.contentRect;
+      if (box === undefined) return;
+      this.#width = box.width;
+      this.#height = box.height;
+    }).observe(overlay);
     overlay.addEventListener("wheel", (e) => this.#wheel(e), { passive: false });
     overlay.addEventListener("pointerdown", (e) => this.#down(e));
     overlay.addEventListener("pointermove", (e) => this.#move(e));
@@ -86,8 +95,12 @@ export class Timeline {
 
   #fit(canvas: HTMLCanvasElement): CanvasRenderingContext2D | null {
     const dpr = window.devicePixelRatio || 1;
-    const w = canvas.clientWidth;
-    const h = canvas.clientHeight;
+    if (this.#width === 0) {
+      this.#width = canvas.clientWidth;
+      this.#height = canvas.clientHeight;
+    }
+    const w = this.#width;
+    const h = this.#height;
     if (canvas.width !== Math.round(w * dpr) || canvas.height !== Math.round(h * dpr)) {
       canvas.width = Math.round(w * dpr);
       canvas.height = Math.round(h * dpr);
@@ -265,7 +278,7 @@ export class Timeline {
     if (data === null || layout === undefined) return;
     const hit = this.#hitAt(px, py);
     let text: string | undefined;
-    if (hit.idx !== undefined) text = this.#hits.find((h) => h.idx === hit.idx)?.label;
+    if (hit.idx !== undefined) text = this.#hits.find((h) => h.idx === hit.idx)?.label();
     else if (hit.messageRow !== undefined) {
       const m = data.messages;
       const r = hit.messageRow;
