@@ -6,12 +6,13 @@
 import { assert, assertNever } from "../assert.ts";
 import type { Millis } from "../ids.ts";
 import { limits } from "../limits.ts";
+import { BatchChecker, scanStartAt } from "./batch-check.ts";
 import { type CleanContext, cleanBatch, keyString } from "./compaction-filter.ts";
 import { persistIndexes } from "./log-append.ts";
 import { compacts } from "./log-config.ts";
 import { deleteFile, goOffline, mutate, segmentPath, writeLogCheckpoint } from "./log-disk.ts";
 import { CLEANED_SUFFIX, OFFSET_INDEX_SUFFIX, TIME_INDEX_SUFFIX } from "./log-files.ts";
-import { concat, reportCorrupt } from "./log-read.ts";
+import { concat, implausibleOutcome, reportCorrupt } from "./log-read.ts";
 import type { CompactionJob, LogContext } from "./log-state.ts";
 import {
   Compression,
@@ -183,6 +184,19 @@ function scan(
   const { ctx } = job;
   const generation = segment.generation;
   const unchanged = () => !segment.removed && segment.generation === generation && !stopped(job);
+  const checker = new BatchChecker(
+    segment,
+    scanStartAt({ offset: segment.baseOffset, position: 0 }),
+    ctx.state.epochs,
+    ctx.state.logStartOffset,
+  );
+  let implausible: { position: number; reason: string } | null = null;
+  const checkedVisit = (batch: Uint8Array, header: RecordBatchHeader, position: number) => {
+    const problem = checker.check(header);
+    if (problem === null) return visit(batch, header);
+    implausible = { position, reason: problem };
+    return false;
+  };
   const path = segmentPath(ctx, segment.baseOffset);
   const options = {
     path,
@@ -192,8 +206,9 @@ function scan(
     crc: ctx.crc,
     unchanged,
   };
-  scanSegment(ctx.io, options, visit, (outcome) => {
+  scanSegment(ctx.io, options, checkedVisit, (scanned) => {
     if (!unchanged()) return abandon(job, segment, "aborted");
+    const outcome = implausible === null ? scanned : implausibleOutcome(implausible, true);
     switch (outcome.type) {
       case "end":
       case "stopped":

@@ -5,9 +5,10 @@
 import { assert, assertNever } from "../assert.ts";
 import { ErrorCode } from "../error-codes.ts";
 import { limits } from "../limits.ts";
+import { BatchChecker, scanStartAt } from "./batch-check.ts";
 import { withIndexes } from "./index-load.ts";
 import { segmentPath } from "./log-disk.ts";
-import { reportCorrupt } from "./log-read.ts";
+import { implausibleOutcome, reportCorrupt } from "./log-read.ts";
 import type { LogContext } from "./log-state.ts";
 import { Compression, decodeRecords, lastOffset, type RecordBatchHeader } from "./record-batch.ts";
 import { scanSegment } from "./segment-scan.ts";
@@ -63,12 +64,16 @@ function searchFrom(
   const restart = () => offsetForTimestamp(ctx, timestamp, bound, done, attempt + 1);
   withIndexes(ctx, segment, (indexes) => {
     if (!unchanged() || state.phase !== "ready") return restart();
-    let start = 0;
+    let entry = { offset: segment.baseOffset, position: 0 };
     if (indexes !== null) {
-      const entry = indexes.timeIndex.lookup(timestamp);
-      const byTime = entry === undefined ? 0 : indexes.offsetIndex.lookup(entry.offset).position;
-      start = Math.max(byTime, indexes.offsetIndex.lookup(logStart).position);
+      const timeEntry = indexes.timeIndex.lookup(timestamp);
+      const byTime = timeEntry === undefined ? entry : indexes.offsetIndex.lookup(timeEntry.offset);
+      const byStart = indexes.offsetIndex.lookup(logStart);
+      entry = byTime.position >= byStart.position ? byTime : byStart;
     }
+    const start = entry.position;
+    const checker = new BatchChecker(segment, scanStartAt(entry), state.epochs, logStart);
+    let implausible: { position: number; reason: string } | null = null;
     let found: TimestampLookup = { type: "none" };
     const path = segmentPath(ctx, segment.baseOffset);
     const chunkBytes = limits.logReadChunkBytes;
@@ -76,14 +81,21 @@ function searchFrom(
     scanSegment(
       ctx.io,
       options,
-      (batch, header) => {
+      (batch, header, position) => {
+        const problem = checker.check(header);
+        if (problem !== null) {
+          implausible = { position, reason: problem };
+          return false;
+        }
         if (lastOffset(header) < logStart || header.maxTimestamp < timestamp) return true;
         const hit = firstRecordAtOrAfter(batch, header, timestamp, logStart);
         if (hit === null) return true;
         found = hit.offset < bound ? hit : { type: "none" };
         return false;
       },
-      (outcome) => {
+      (scanned) => {
+        const outcome =
+          implausible === null ? scanned : implausibleOutcome(implausible, unchanged());
         switch (outcome.type) {
           case "stopped":
             return done(found);
