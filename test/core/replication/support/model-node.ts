@@ -16,13 +16,14 @@ import { LeaderPartition } from "../../../../core/replication/leader-partition.t
 import type {
   AlterPartitionItem,
   BrokerEpoch,
-  ReplicaFetchPartition,
   ReplicaFetchPartitionResponse,
+  ReplicaFetchRequest,
 } from "../../../../core/replication/messages.ts";
+import { ReplicaFetcher } from "../../../../core/replication/replica-fetcher.ts";
 import type { BrokerState } from "../../../../core/replication/replica-log.ts";
 import { ModelLog } from "./model-log.ts";
 import type { ReplicationWorld } from "./replication-world.ts";
-import { CONTROLLER, type Envelope, fetchError, PARTITION } from "./world-types.ts";
+import { CONTROLLER, type Envelope, fetchError, fetchResponse, PARTITION } from "./world-types.ts";
 
 interface PendingAck {
   readonly leaderEpoch: number;
@@ -51,7 +52,8 @@ export class ModelNode {
     null;
   leader: LeaderPartition | null = null;
   follower: FollowerPartition | null = null;
-  fetchInFlight: { id: number; sent: ReplicaFetchPartition } | null = null;
+  /** The fetch session with the leader the follower follows. */
+  fetcher: ReplicaFetcher | null = null;
   readonly alterInFlight = new Map<number, AlterPartitionItem>();
   parked: ParkedFetch[] = [];
   pendingAcks: PendingAck[] = [];
@@ -94,15 +96,11 @@ export class ModelNode {
         this.#applyMetadata(payload.assignment, payload.brokers);
         break;
       case "fetch":
-        this.#answerFetch(envelope.from, payload.id, payload.brokerEpoch, payload.request);
+        this.#answerFetch(envelope.from, payload.id, payload.request);
         break;
-      case "fetch-response": {
-        const inFlight = this.fetchInFlight;
-        if (inFlight === null || inFlight.id !== payload.id) break;
-        this.fetchInFlight = null;
-        this.follower?.onFetchResponse(now, inFlight.sent, payload.response);
+      case "fetch-response":
+        this.fetcher?.onResponse(now, payload.response);
         break;
-      }
       case "alter-response": {
         const item = this.alterInFlight.get(payload.id);
         this.alterInFlight.delete(payload.id);
@@ -120,13 +118,8 @@ export class ModelNode {
     if (!this.up) return;
     const payload = envelope.payload;
     const now = this.world.now;
-    const fetch = this.fetchInFlight;
-    if (
-      (payload.kind === "fetch" || payload.kind === "fetch-response") &&
-      fetch?.id === payload.id
-    ) {
-      this.fetchInFlight = null;
-      this.follower?.onFetchFailed(now, fetch.sent);
+    if (payload.kind === "fetch" || payload.kind === "fetch-response") {
+      this.fetcher?.onLost(now, payload.id);
     } else if (payload.kind === "alter" || payload.kind === "alter-response") {
       const item = this.alterInFlight.get(payload.id);
       this.alterInFlight.delete(payload.id);
@@ -142,24 +135,32 @@ export class ModelNode {
     if (previous !== undefined && assignment.partitionEpoch <= previous.partitionEpoch) return;
     if (assignment.leader === this.id) {
       this.follower = null;
-      this.fetchInFlight = null;
+      this.fetcher = null;
       if (this.leader === null) this.leader = new LeaderPartition(now, this.#deps(), assignment);
       else this.leader.onMetadata(now, assignment);
+      return;
+    }
+    if (this.leader !== null) this.#resign();
+    if (this.follower === null) {
+      this.follower = this.world.makeFollower(
+        now,
+        this.#deps(),
+        assignment.leader,
+        assignment.leaderEpoch,
+      );
     } else {
-      if (this.leader !== null) this.#resign();
-      if (this.follower === null) {
-        this.follower = this.world.makeFollower(
-          now,
-          this.#deps(),
-          assignment.leader,
-          assignment.leaderEpoch,
+      this.follower.onLeaderChange(now, assignment.leader, assignment.leaderEpoch);
+    }
+    if (this.fetcher?.leaderId !== assignment.leader) {
+      this.fetcher = null;
+      if (assignment.leader !== -1) {
+        this.fetcher = new ReplicaFetcher(
+          this.id,
+          assignment.leader as NodeId,
+          this.config,
+          this.outbox,
         );
-      } else if (
-        this.follower.leaderEpoch !== assignment.leaderEpoch ||
-        this.follower.leaderId !== assignment.leader
-      ) {
-        this.follower.onLeaderChange(now, assignment.leader, assignment.leaderEpoch);
-        this.fetchInFlight = null;
+        this.fetcher.add(this.follower);
       }
     }
   }
@@ -169,27 +170,20 @@ export class ModelNode {
     this.leader = null;
     this.pendingAcks = [];
     for (const parked of this.parked) {
-      this.world.send(this.id, parked.from, {
-        kind: "fetch-response",
-        id: parked.id,
-        response: fetchError(ErrorCode.NOT_LEADER_OR_FOLLOWER),
-      });
+      this.#respond(parked.from, parked.id, fetchError(ErrorCode.NOT_LEADER_OR_FOLLOWER));
     }
     this.parked = [];
   }
 
-  #answerFetch(
-    from: NodeId,
-    id: number,
-    brokerEpoch: BrokerEpoch,
-    request: ReplicaFetchPartition,
-  ): void {
+  #answerFetch(from: NodeId, id: number, request: ReplicaFetchRequest): void {
     const leader = this.leader;
+    const entry = request.partitions[0];
+    assert(entry !== undefined && request.partitions.length === 1, "one partition per fetch here");
     if (leader === null) {
       this.#respond(from, id, fetchError(ErrorCode.NOT_LEADER_OR_FOLLOWER));
       return;
     }
-    const outcome = leader.onFollowerFetch(this.world.now, from, brokerEpoch, request);
+    const outcome = leader.onFollowerFetch(this.world.now, from, request.brokerEpoch, entry);
     if (outcome.type !== "read") {
       this.#respond(from, id, {
         ...PARTITION,
@@ -207,17 +201,13 @@ export class ModelNode {
       return;
     }
     this.parked.push(parked);
-    this.world.atNode(
-      this,
-      this.incarnation,
-      this.world.now + this.world.options.fetchWaitMaxMs,
-      () => {
-        const index = this.parked.indexOf(parked);
-        if (index < 0) return;
-        this.parked.splice(index, 1);
-        this.#answerParked(parked);
-      },
-    );
+    const waitMs = Math.min(request.maxWaitMs, this.world.options.fetchWaitMaxMs);
+    this.world.atNode(this, this.incarnation, this.world.now + waitMs, () => {
+      const index = this.parked.indexOf(parked);
+      if (index < 0) return;
+      this.parked.splice(index, 1);
+      this.#answerParked(parked);
+    });
   }
 
   #answerParked(parked: ParkedFetch): void {
@@ -237,7 +227,11 @@ export class ModelNode {
   }
 
   #respond(to: NodeId, id: number, response: ReplicaFetchPartitionResponse): void {
-    this.world.send(this.id, to, { kind: "fetch-response", id, response });
+    this.world.send(this.id, to, {
+      kind: "fetch-response",
+      id,
+      response: fetchResponse(id, response),
+    });
   }
 
   /** acks=all produce: refused below min.insync.replicas, else appended, synced and awaited. */
@@ -283,19 +277,12 @@ export class ModelNode {
       }
       this.#settleAcks(leader);
     }
-    const follower = this.follower;
-    if (follower !== null && this.fetchInFlight === null && follower.leaderId !== -1) {
-      const request = follower.pollFetch(now);
-      if (request !== null) {
-        const id = this.world.nextMessageId();
-        this.fetchInFlight = { id, sent: request };
-        this.world.send(this.id, follower.leaderId as NodeId, {
-          kind: "fetch",
-          id,
-          brokerEpoch: this.brokerEpoch,
-          request,
-        });
-      }
+    const fetcher = this.fetcher;
+    if (fetcher !== null) {
+      const id = this.world.nextMessageId();
+      const request = fetcher.poll(now, id, this.brokerEpoch);
+      if (request !== null)
+        this.world.send(this.id, fetcher.leaderId, { kind: "fetch", id, request });
     }
     this.#armTimer();
   }
@@ -311,7 +298,7 @@ export class ModelNode {
   }
 
   #armTimer(): void {
-    const times = [this.leader?.nextWakeupMs(), this.follower?.nextWakeupMs()].filter(
+    const times = [this.leader?.nextWakeupMs(), this.fetcher?.nextWakeupMs()].filter(
       (t) => t !== undefined,
     );
     const next = times.length === 0 ? undefined : Math.max(this.world.now, Math.min(...times));
@@ -332,7 +319,7 @@ export class ModelNode {
     this.#timerAt = undefined;
     this.leader = null;
     this.follower = null;
-    this.fetchInFlight = null;
+    this.fetcher = null;
     this.alterInFlight.clear();
     this.parked = [];
     this.pendingAcks = [];
@@ -365,10 +352,6 @@ export class ModelNode {
     this.isolated = false;
     this.world.controller.setReachable(this.world.now, this.id, true);
     this.world.sendMetadata(this);
-    if (this.fetchInFlight !== null) {
-      this.follower?.onFetchFailed(this.world.now, this.fetchInFlight.sent);
-      this.fetchInFlight = null;
-    }
     this.pump();
   }
 

@@ -52,6 +52,7 @@ export class ReplicationChecker {
     node.log.checkInvariants();
     if (!node.up) return;
     node.follower?.checkInvariants();
+    node.fetcher?.checkInvariants();
     const leader = node.leader;
     if (leader === null) return;
     leader.checkInvariants();

@@ -8,8 +8,9 @@ import type {
   AlterPartitionItem,
   AlterPartitionResult,
   BrokerEpoch,
-  ReplicaFetchPartition,
   ReplicaFetchPartitionResponse,
+  ReplicaFetchRequest,
+  ReplicaFetchResponse,
 } from "../../../../core/replication/messages.ts";
 import type { BrokerState } from "../../../../core/replication/replica-log.ts";
 
@@ -17,16 +18,11 @@ export const CONTROLLER = nodeId(0);
 export const PARTITION: PartitionId = { topic: "t", topicId: "t-id", partition: 0 };
 
 export type Payload =
-  | {
-      readonly kind: "fetch";
-      readonly id: number;
-      readonly brokerEpoch: BrokerEpoch;
-      readonly request: ReplicaFetchPartition;
-    }
+  | { readonly kind: "fetch"; readonly id: number; readonly request: ReplicaFetchRequest }
   | {
       readonly kind: "fetch-response";
       readonly id: number;
-      readonly response: ReplicaFetchPartitionResponse;
+      readonly response: ReplicaFetchResponse;
     }
   | {
       readonly kind: "alter";
@@ -47,7 +43,7 @@ export interface Envelope {
   readonly payload: Payload;
 }
 
-/** A fetch error answer with the leader's offsets unknown. */
+/** A partition's fetch error answer with the leader's offsets unknown. */
 export function fetchError(errorCode: ErrorCode): ReplicaFetchPartitionResponse {
   return {
     ...PARTITION,
@@ -56,5 +52,18 @@ export function fetchError(errorCode: ErrorCode): ReplicaFetchPartitionResponse 
     logStartOffset: -1,
     divergingEpoch: null,
     records: new Uint8Array(0),
+  };
+}
+
+/** The whole answer to a fetch of the one partition. */
+export function fetchResponse(
+  correlationId: number,
+  partition: ReplicaFetchPartitionResponse,
+): ReplicaFetchResponse {
+  return {
+    type: "replica-fetch-response",
+    correlationId,
+    errorCode: 0 as ErrorCode,
+    partitions: [partition],
   };
 }
