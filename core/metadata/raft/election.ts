@@ -45,14 +45,13 @@ type Decision = { readonly granted: boolean; readonly reason: string };
 
 function preVoteDecision(ctx: RaftContext, request: VoteRequest): Decision {
   const role = ctx.role;
-  const upToDate = isLogUpToDate(ctx, request.lastEpoch, request.lastEndOffset);
-  if (request.epoch === epochOf(role)) {
-    if (role.type === "leader") return { granted: false, reason: "is-leader" };
-    if (role.type === "follower" && role.hasFetched) {
-      return { granted: false, reason: "leader-alive" };
-    }
+  if (role.type === "leader") return { granted: false, reason: "is-leader" };
+  if (role.type === "follower" && role.hasFetched)
+    return { granted: false, reason: "leader-alive" };
+  if (!isLogUpToDate(ctx, request.lastEpoch, request.lastEndOffset)) {
+    return { granted: false, reason: "stale-log" };
   }
-  return upToDate ? { granted: true, reason: "granted" } : { granted: false, reason: "stale-log" };
+  return { granted: true, reason: "granted" };
 }
 
 function voteDecision(ctx: RaftContext, request: VoteRequest): Decision {
@@ -88,12 +87,18 @@ export function handleVoteRequest(ctx: RaftContext, from: NodeId, request: VoteR
     respondVote(ctx, from, request, false, "stale-epoch", ErrorCode.FENCED_LEADER_EPOCH);
     return;
   }
+  // A pre-vote carries the sender's current epoch, so a higher one is real: some voter moved on
+  // (it won pre-votes, then lost its election). Following it, as KRaft does, keeps that voter from
+  // being stranded above a leader it can never rejoin.
+  if (request.epoch > epochOf(ctx.role)) {
+    if (request.preVote) ctx.outbox.mark("raft-pre-vote-from-higher-epoch");
+    becomeUnattached(ctx, request.epoch, request.preVote ? "pre-vote request" : "vote request");
+  }
   if (request.preVote) {
     const decision = preVoteDecision(ctx, request);
     respondVote(ctx, from, request, decision.granted, decision.reason, ErrorCode.NONE);
     return;
   }
-  if (request.epoch > epochOf(ctx.role)) becomeUnattached(ctx, request.epoch, "vote request");
   const decision = voteDecision(ctx, request);
   if (!decision.granted) {
     respondVote(ctx, from, request, false, decision.reason, ErrorCode.NONE);
