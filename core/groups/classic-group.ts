@@ -165,8 +165,9 @@ export class ClassicGroup<T> {
 
   /**
    * Kafka's selectProtocol: among the protocols every member supports, each member votes for its
-   * most preferred one and the most votes win. Kafka breaks a tie by hash order; here the tie goes
-   * to the protocol the earliest member (insertion order) prefers, which is deterministic.
+   * most preferred one and the most votes win. Kafka breaks a tie by its hash map's order of the
+   * names, which depends on the names only; here the tie goes to the smallest name, so it too
+   * never depends on the order members joined (a static member's new id must not flip it).
    */
   selectProtocol(): string {
     assert(this.members.size > 0, "cannot select a protocol for an empty group");
@@ -180,10 +181,11 @@ export class ClassicGroup<T> {
       assert(choice !== undefined, `member ${member.memberId} supports no candidate protocol`);
       votes.set(choice, (votes.get(choice) ?? 0) + 1);
     }
-    const most = Math.max(...votes.values());
-    const first = this.members.values().next().value;
-    assert(first !== undefined, "a group with members has a first member");
-    const winner = first.protocols.find((p) => votes.get(p.name) === most)?.name;
+    let winner: string | undefined;
+    for (const [name, count] of votes) {
+      const best = winner === undefined ? -1 : (votes.get(winner) ?? 0);
+      if (count > best || (count === best && winner !== undefined && name < winner)) winner = name;
+    }
     assert(winner !== undefined, "the most-voted protocol is one every member supports");
     return winner;
   }

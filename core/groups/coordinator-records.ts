@@ -60,9 +60,10 @@ export type CoordinatorRecord =
 
 /** The compaction key of a record: two records with equal keys supersede one another. */
 export function recordKeyOf(record: CoordinatorRecord): string {
-  return record.type === "offset-commit"
-    ? `o\u0000${record.group}\u0000${record.topic}\u0000${record.partition}`
-    : `g\u0000${record.group}`;
+  // Length-prefixed, so no choice of group and topic names can make two keys collide.
+  const group = `${record.group.length}:${record.group}`;
+  if (record.type === "group-metadata") return `g${group}`;
+  return `o${group}${record.topic.length}:${record.topic}:${record.partition}`;
 }
 
 export function encodeRecordKey(record: CoordinatorRecord): Uint8Array {

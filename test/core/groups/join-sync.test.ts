@@ -101,22 +101,32 @@ describe("JoinGroup", () => {
       ],
       "range",
     ],
+    // A tie goes to the smallest name, whoever joined first.
     [
       [
         ["roundrobin", "range"],
         ["range", "roundrobin"],
       ],
-      "roundrobin",
+      "range",
+    ],
+    [
+      [
+        ["roundrobin", "range"],
+        ["roundrobin", "range"],
+        ["range", "roundrobin"],
+        ["range", "roundrobin"],
+      ],
+      "range",
     ],
     [[["cooperative-sticky", "range"], ["range"]], "range"],
   ])("protocol selection %j -> %s", (preferences, expected) => {
     const h = new CoordinatorHarness();
     const joins = preferences.map((protocols) => startJoin(h, "g", { protocols }));
-    for (const a of settle(
+    const answers = settle(
       h,
       joins.map((j) => j.request),
-    ))
-      expect(a.protocolName).toBe(expected);
+    );
+    for (const a of answers) expect(a.protocolName).toBe(expected);
   });
 
   it("makes an existing member's rejoin in Stable a no-op for followers, a rebalance for the leader", () => {

@@ -16,10 +16,11 @@ import {
   type GroupRequestOptions,
 } from "../../../../core/groups/group-coordinator.ts";
 import type { Millis } from "../../../../core/ids.ts";
+import type { ResponseOf } from "../../../../core/protocol/index.ts";
 import type { TraceEvent } from "../../../../core/trace.ts";
 import { testRng } from "../../../support/test-rng.ts";
 
-type BodyOf<A extends GroupResponse["api"]> = Extract<GroupResponse, { api: A }>["body"];
+type BodyOf<A extends GroupResponse["api"]> = ResponseOf<A>;
 
 export interface HeldAppend {
   readonly appendId: number;
