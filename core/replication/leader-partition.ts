@@ -9,6 +9,7 @@ import type { Epoch, Millis, NodeId, Offset } from "../ids.ts";
 import type { Outbox } from "../outbox.ts";
 import type { PartitionAssignment, PartitionId, ReplicationConfig } from "./config.ts";
 import { checkFetchPosition, type LeaderEpochStart } from "./diverging-epoch.ts";
+import { refuseFollowerFetch } from "./fetch-refusal.ts";
 import type { FollowerReplicaView } from "./follower-replica-state.ts";
 import type { ProposalKind } from "./isr-proposal.ts";
 import { LeaderFollowers } from "./leader-followers.ts";
@@ -175,7 +176,19 @@ export class LeaderPartition {
     this.#tick(now);
     const log = this.#log;
     const offsets = { highWatermark: this.#highWatermark, logStartOffset: log.logStartOffset };
-    const refusal = this.#refuseFetch(replicaId, brokerEpoch, request);
+    const refusal = refuseFollowerFetch(
+      {
+        id: this.id,
+        localId: this.#localId,
+        replicas: this.#isr.replicas,
+        leaderEpoch: this.#leaderEpoch,
+        brokers: this.#brokers,
+        outbox: this.#outbox,
+      },
+      replicaId,
+      brokerEpoch,
+      request,
+    );
     if (refusal !== ErrorCode.NONE) return { type: "error", errorCode: refusal, ...offsets };
     const position = checkFetchPosition(
       log,
@@ -208,39 +221,6 @@ export class LeaderPartition {
       logStartOffset: log.logStartOffset,
       highWatermarkAdvanced,
     };
-  }
-
-  #refuseFetch(
-    replicaId: NodeId,
-    brokerEpoch: BrokerEpoch,
-    request: ReplicaFetchPartition,
-  ): ErrorCode {
-    if (replicaId === this.#localId || !this.#isr.replicas.includes(replicaId)) {
-      // Kafka: a replica outside our assignment may know newer metadata; it retries.
-      this.#outbox.mark("leader-fetch-from-unknown-replica");
-      return ErrorCode.UNKNOWN_LEADER_EPOCH;
-    }
-    if (request.currentLeaderEpoch !== this.#leaderEpoch) {
-      const older = request.currentLeaderEpoch < this.#leaderEpoch;
-      const errorCode = older ? ErrorCode.FENCED_LEADER_EPOCH : ErrorCode.UNKNOWN_LEADER_EPOCH;
-      this.#outbox.trace({
-        type: "fenced-leader-epoch",
-        topic: this.id.topic,
-        partition: this.id.partition,
-        side: "leader",
-        replicaId,
-        requestEpoch: request.currentLeaderEpoch,
-        currentEpoch: this.#leaderEpoch,
-        errorCode,
-      });
-      return errorCode;
-    }
-    const registered = this.#brokers.broker(replicaId)?.brokerEpoch;
-    if (brokerEpoch !== -1 && registered !== undefined && registered > brokerEpoch) {
-      this.#outbox.mark("leader-fetch-from-stale-broker-epoch");
-      return ErrorCode.NOT_LEADER_OR_FOLLOWER;
-    }
-    return ErrorCode.NONE;
   }
 
   /** The leader's log grew or synced: the HW may move. True when it did. */
