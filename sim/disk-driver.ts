@@ -1,20 +1,24 @@
 // A zero-latency harness for tests and tools: it carries out a component's `disk` effects against a
-// SimDisk strictly in issue order (the FIFO the disk contract promises) and feeds each result back
-// through DiskIo.complete. Other effects (traces) are collected in order for the caller.
+// disk (a SimDisk, or any disk with a synchronous `execute`, such as the runtime's) strictly in issue
+// order (the FIFO the disk contract promises) and feeds each result back through DiskIo.complete.
 
 import { assert } from "../core/assert.ts";
-import type { DiskOp } from "../core/disk.ts";
+import type { DiskOp, DiskResult } from "../core/disk.ts";
 import type { DiskIo } from "../core/disk-io.ts";
 import type { DiskOpId } from "../core/ids.ts";
 import type { Effect } from "../core/node.ts";
 import type { Outbox } from "../core/outbox.ts";
-import type { SimDisk } from "./disk.ts";
+
+/** What the driver needs of a disk: operations applied one at a time, in the order given. */
+export interface ExecutingDisk {
+  execute(op: DiskOp): DiskResult;
+}
 
 /** A bound on one `run`, so a component that keeps issuing work fails instead of spinning. */
 const RUN_OPS_MAX = 10_000_000;
 
 export class DiskDriver {
-  readonly #disk: SimDisk;
+  readonly #disk: ExecutingDisk;
   readonly #io: DiskIo;
   readonly #outbox: Outbox;
   readonly #queue: { id: DiskOpId; op: DiskOp }[] = [];
@@ -24,7 +28,7 @@ export class DiskDriver {
   /** Disk operations executed since this driver was made. */
   executed = 0;
 
-  constructor(disk: SimDisk, io: DiskIo, outbox: Outbox) {
+  constructor(disk: ExecutingDisk, io: DiskIo, outbox: Outbox) {
     this.#disk = disk;
     this.#io = io;
     this.#outbox = outbox;

@@ -10,7 +10,14 @@ import { BatchChecker, scanStartAt } from "./batch-check.ts";
 import { type CleanContext, cleanBatch, keyString } from "./compaction-filter.ts";
 import { persistIndexes } from "./log-append.ts";
 import { compacts } from "./log-config.ts";
-import { deleteFile, goOffline, mutate, segmentPath, writeLogCheckpoint } from "./log-disk.ts";
+import {
+  deleteFile,
+  deleteSegmentFiles,
+  goOffline,
+  mutate,
+  segmentPath,
+  writeLogCheckpoint,
+} from "./log-disk.ts";
 import { CLEANED_SUFFIX, OFFSET_INDEX_SUFFIX, TIME_INDEX_SUFFIX } from "./log-files.ts";
 import { concat, implausibleOutcome, reportCorrupt } from "./log-read.ts";
 import type { CompactionJob, LogContext } from "./log-state.ts";
@@ -297,7 +304,21 @@ function cleanSegment(job: Job, j: number): void {
 /** The cleaned file replaces the segment; its indexes go first so none can be stale. */
 function swap(job: Job, segment: Segment, output: Segment): void {
   const { ctx } = job;
+  const state = ctx.state;
   const base = segment.baseOffset;
+  // Cached batches of this segment are the uncleaned ones: the cache must not serve them again.
+  const index = state.segments.indexOf(segment);
+  state.tailCache.evictBelow(state.segments[index + 1]?.baseOffset ?? state.logEndOffset);
+  job.bytesBefore += segment.sizeBytes;
+  job.cleaned++;
+  if (output.isEmpty && index > 0) {
+    // Nothing left: the segment goes (gaps between segments are legal), as if swapped for nothing.
+    ctx.outbox.mark("log-compaction-deleted-empty-segment");
+    deleteFile(ctx, segmentPath(ctx, base, CLEANED_SUFFIX));
+    state.segments.splice(index, 1);
+    deleteSegmentFiles(ctx, segment);
+    return;
+  }
   if (segment.offsetIndexFileBytes > 0) {
     deleteFile(ctx, segmentPath(ctx, base, OFFSET_INDEX_SUFFIX));
     deleteFile(ctx, segmentPath(ctx, base, TIME_INDEX_SUFFIX));
@@ -307,9 +328,7 @@ function swap(job: Job, segment: Segment, output: Segment): void {
     from: segmentPath(ctx, base, CLEANED_SUFFIX),
     to: segmentPath(ctx, base),
   });
-  job.bytesBefore += segment.sizeBytes;
   job.bytesAfter += output.sizeBytes;
-  job.cleaned++;
   segment.sizeBytes = output.sizeBytes;
   segment.nextOffset = output.nextOffset;
   segment.maxTimestamp = output.maxTimestamp;
@@ -317,7 +336,7 @@ function swap(job: Job, segment: Segment, output: Segment): void {
   segment.dense = output.dense;
   segment.generation++;
   const indexes = output.closeIndexes();
-  ctx.state.indexCache.set(base, indexes);
+  state.indexCache.set(base, indexes);
   persistIndexes(ctx, segment, indexes);
 }
 

@@ -84,6 +84,14 @@ export class TailCache {
     return out;
   }
 
+  /** Forgets batches that start below `offset` (rewritten on disk); covers from `offset` on. */
+  evictBelow(offset: number): void {
+    while (this.#head < this.#batches.length && this.#batches[this.#head]!.baseOffset < offset) {
+      this.#bytes -= this.#batches[this.#head++]!.bytes.length;
+    }
+    this.#coveredFrom = Math.max(this.#coveredFrom, offset);
+  }
+
   /** Drops every batch with an offset at or past `offset`; `logEndOffset` is the new log end. */
   truncateTo(offset: number, logEndOffset: number): void {
     while (this.#batches.length > this.#head && this.#batches.at(-1)!.lastOffset >= offset) {

@@ -228,7 +228,7 @@ class CompactionRun {
   batches: ModelBatch[] = [];
   #counter = 0;
 
-  constructor(segmentBytes: number, ratio: number, seed = 0) {
+  constructor(segmentBytes: number, ratio: number, seed = 0, tailCacheBytes = 0) {
     this.h = LogHarness.open({
       seed,
       config: {
@@ -237,7 +237,7 @@ class CompactionRun {
         minCleanableDirtyRatio: ratio,
         deleteRetentionMs: DELETE_RETENTION_MS,
       },
-      tailCacheBytes: 0,
+      tailCacheBytes,
     });
   }
 
@@ -287,8 +287,9 @@ describe("compaction against a brute-force model", () => {
         fc.double({ min: 0, max: 0.9, noNaN: true }),
         workloadArb,
         fc.array(fc.nat(60), { maxLength: 6 }),
-        (segmentBytes, ratio, workload, maintainAt) => {
-          const run = new CompactionRun(segmentBytes, ratio);
+        fc.constantFrom(0, 1 << 20),
+        (segmentBytes, ratio, workload, maintainAt, tailCacheBytes) => {
+          const run = new CompactionRun(segmentBytes, ratio, 0, tailCacheBytes);
           const appended: ModelRecord[] = [];
           workload.forEach((step, i) => {
             run.append(step);
