@@ -252,6 +252,14 @@ export class App {
     this.#diagram.update(state, data?.info.nodes ?? []);
     this.#partitions.update(state, this.chartPartition);
     this.#groups.update(state);
+    const sel = this.selection;
+    if (sel?.kind === "partition" || sel?.kind === "node") this.#inspect(sel);
+    const note = $("cluster-note");
+    const failure = state.failure;
+    note.className = failure === null ? "muted" : "note";
+    note.textContent =
+      failure === null ? "" : `⚠ ${failure.kind} at ${formatTime(failure.t)}: ${failure.message}`;
+    note.title = note.textContent;
     const done = this.#shownWaiters.filter((w) => w.idx === state.idx);
     this.#shownWaiters = this.#shownWaiters.filter((w) => w.idx !== state.idx);
     for (const w of done) w.resolve();
@@ -300,6 +308,10 @@ export class App {
       this.inspector.clear();
       return;
     }
+    if (sel.kind === "partition" && sel.key !== this.chartPartition) {
+      this.chartPartition = sel.key;
+      this.#partitions.update(this.state, sel.key);
+    }
     this.#inspect(sel);
   }
 
@@ -307,8 +319,6 @@ export class App {
     const data = this.data!;
     switch (sel.kind) {
       case "partition":
-        this.chartPartition = sel.key;
-        this.#partitions.update(this.state, sel.key);
         this.inspector.showText(`partition ${sel.key}`, partitionLines(this.state, sel.key));
         return;
       case "node":

@@ -19,6 +19,7 @@ export class Filters {
     $("search").addEventListener("keydown", (e) => {
       if (e.key === "Enter") {
         e.preventDefault();
+        clearTimeout(this.#timer);
         this.#run().then(() => this.next(1));
       }
     });

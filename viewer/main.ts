@@ -66,6 +66,8 @@ const client = new WorkerClient("worker.js", {
     if (fatal && app.data === null) {
       $("empty").hidden = false;
       $("empty").querySelector("h2")!.textContent = "This trace could not be opened";
+      $("empty-error").hidden = false;
+      $("empty-error").textContent = message;
       banner(message);
     } else banner(`${message}\nShowing the events before it.`);
     fullyLoaded = true;
@@ -78,6 +80,7 @@ const filters = new Filters(app);
 
 function open(request: Parameters<WorkerClient["open"]>[0]): void {
   app.reset();
+  $("empty-error").hidden = true;
   fullyLoaded = false;
   loadError = null;
   banner(null);

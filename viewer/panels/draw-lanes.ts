@@ -243,7 +243,8 @@ export function drawFailures(s: Scene, hits: Hit[]): void {
     ctx.lineTo(x, layout.height);
     ctx.stroke();
     ctx.lineWidth = 1;
-    label(ctx, "⚠ failure", x + 4, layout.lanesTop + 24, colors.vermillion);
+    const left = x > layout.x1 - 70;
+    label(ctx, "⚠ failure", left ? x - 62 : x + 4, layout.lanesTop + 24, colors.vermillion);
     hits.push({
       x,
       y: layout.lanesTop + 20,

@@ -43,8 +43,17 @@ export function drawMessages(s: Scene, highlight: number): DrawnMessages {
     drawDensity(s, rows);
     return { rows: new Int32Array(0), visible: rows.length, density: true };
   }
-  const { ctx } = s;
+  const { ctx, layout } = s;
   const m = s.data.messages;
+  ctx.save();
+  ctx.beginPath();
+  ctx.rect(
+    layout.x0,
+    layout.lanesTop,
+    layout.x1 - layout.x0 + 10,
+    layout.lanesBottom - layout.lanesTop,
+  );
+  ctx.clip();
   const alpha = rows.length > 1500 ? 0.35 : rows.length > 400 ? 0.6 : 0.9;
   ctx.lineWidth = 1;
   for (const kind of [0, 1, 2]) {
@@ -64,6 +73,7 @@ export function drawMessages(s: Scene, highlight: number): DrawnMessages {
     drawArrow(s, highlight, true);
     ctx.lineWidth = 1;
   }
+  ctx.restore();
   return { rows: Int32Array.from(rows), visible: rows.length, density: false };
 }
 
