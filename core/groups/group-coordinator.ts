@@ -3,36 +3,28 @@
 // call returns what the broker must do (GroupOutput). Keeps: requests for a partition not loaded
 // here are refused (NOT_COORDINATOR / COORDINATOR_LOAD_IN_PROGRESS); offsets only via committed appends.
 
-import { assert, assertNever } from "../assert.ts";
+import { assert } from "../assert.ts";
 import { coordinatorPartitionFor } from "../client/java-string-hash.ts";
 import { ErrorCode } from "../error-codes.ts";
 import type { Millis } from "../ids.ts";
 import { limits } from "../limits.ts";
-import type { ClientRequestOf } from "../protocol/index.ts";
+import type { ListGroupsResponse } from "../protocol/index.ts";
 import type { Rng } from "../rng.ts";
 import { ClassicGroup, GroupState } from "./classic-group.ts";
 import { encodeCoordinatorBatch } from "./coordinator-batch.ts";
 import { CoordinatorLoads } from "./coordinator-loads.ts";
 import type { CoordinatorRecord } from "./coordinator-records.ts";
-import { DeadlineTimers } from "./deadline-timers.ts";
-import { describeGroup, listedGroup } from "./group-admin.ts";
-import type { GroupCoordinatorConfig } from "./group-config.ts";
-import type {
-  GroupApi,
-  GroupContext,
-  GroupOutput,
-  GroupResponse,
-  GroupTimer,
-} from "./group-context.ts";
-import { deleteGroups } from "./group-deletion.ts";
-import { runMaintenance } from "./group-maintenance.ts";
 import {
-  commitError,
-  deleteOffsetsError,
-  fetchError,
-  joinError,
-  syncResponse,
-} from "./group-responses.ts";
+  type GroupRequest,
+  type GroupRequestOptions,
+  handleGroupRequest,
+  type RequestDeps,
+} from "./coordinator-requests.ts";
+import { DeadlineTimers } from "./deadline-timers.ts";
+import { listedGroup } from "./group-admin.ts";
+import type { GroupCoordinatorConfig } from "./group-config.ts";
+import type { GroupContext, GroupOutput, GroupTimer } from "./group-context.ts";
+import { runMaintenance } from "./group-maintenance.ts";
 import { dispatchTimer } from "./group-timers.ts";
 import {
   checkGroupInvariants,
@@ -41,24 +33,9 @@ import {
   groupSummary,
   groupView,
 } from "./group-view.ts";
-import { handleJoinGroup } from "./join-group.ts";
-import { handleHeartbeat, handleLeaveGroup, handleSyncGroup } from "./member-requests.ts";
-import {
-  handleOffsetCommit,
-  handleOffsetDelete,
-  handleOffsetFetch,
-  type OffsetDeps,
-} from "./offset-requests.ts";
 import { OffsetStore } from "./offset-store.ts";
 
-export type GroupRequest = { [N in GroupApi]: ClientRequestOf<N> }[GroupApi];
-
-export interface GroupRequestOptions {
-  /** The client's address as DescribeGroups reports it. */
-  readonly clientHost?: string;
-  /** ListGroups v4+ states filter (the request types here carry none). */
-  readonly statesFilter?: readonly string[];
-}
+export type { GroupRequest, GroupRequestOptions } from "./coordinator-requests.ts";
 
 export interface GroupCoordinatorView {
   readonly partitions: readonly { readonly partition: number; readonly loaded: boolean }[];
@@ -82,7 +59,7 @@ export class GroupCoordinator<T> {
   readonly #loads: CoordinatorLoads<T>;
   readonly #lastSummary = new Map<string, string>();
   readonly #ctx: GroupContext<T>;
-  readonly #offsetDeps: OffsetDeps<T>;
+  readonly #requestDeps: RequestDeps<T>;
   #outputs: GroupOutput<T>[] = [];
   #touched = new Set<string>();
   #now: Millis = 0;
@@ -105,10 +82,20 @@ export class GroupCoordinator<T> {
       touch: (group) => this.#touched.add(group.groupId),
       dropGroup: (groupId) => this.#dropGroup(groupId),
     };
-    this.#offsetDeps = {
-      store: this.#store,
+    this.#requestDeps = {
+      ctx: this.#ctx,
+      offsets: {
+        store: this.#store,
+        group: (groupId) => this.#groups.get(groupId),
+        simpleGroup: (groupId) => this.#groups.get(groupId) ?? this.#createGroup(groupId),
+      },
       group: (groupId) => this.#groups.get(groupId),
-      simpleGroup: (groupId) => this.#groups.get(groupId) ?? this.#createGroup(groupId),
+      routeError: (groupId) => this.#loads.routeError(this.partitionFor(groupId)),
+      partitionFor: (groupId) => this.partitionFor(groupId),
+      createGroup: (groupId) => this.#createGroup(groupId),
+      isDisposable: (group) => this.#isDisposable(group),
+      memberCount: () => this.#memberCount(),
+      listGroups: (statesFilter) => this.#list(statesFilter),
     };
     this.#loads = new CoordinatorLoads<T>({
       config,
@@ -156,7 +143,7 @@ export class GroupCoordinator<T> {
   }
 
   handle(now: Millis, request: GroupRequest, replyTo: T, options: GroupRequestOptions = {}) {
-    return this.#run(now, () => this.#dispatch(request, replyTo, options));
+    return this.#run(now, () => handleGroupRequest(this.#requestDeps, request, replyTo, options));
   }
 
   /** The broker's answer to an `append` output: NONE once committed, else the error. */
@@ -238,161 +225,7 @@ export class GroupCoordinator<T> {
     this.#outputs.push({ type: "trace", event: groupStateEvent(group) });
   }
 
-  #respond(replyTo: T, response: GroupResponse): void {
-    this.#outputs.push({ type: "respond", replyTo, response });
-  }
-
-  #dispatch(request: GroupRequest, replyTo: T, options: GroupRequestOptions): void {
-    switch (request.api) {
-      case "JoinGroup": {
-        this.#join(request, replyTo, options.clientHost ?? "");
-        return;
-      }
-      case "SyncGroup": {
-        const error = this.#routeError(request.body.groupId);
-        if (error !== ErrorCode.NONE) {
-          this.#respond(replyTo, { api: "SyncGroup", body: syncResponse(error) });
-          return;
-        }
-        handleSyncGroup(this.#ctx, this.#groups.get(request.body.groupId), request.body, replyTo);
-        return;
-      }
-      case "Heartbeat": {
-        const routed = this.#routeError(request.body.groupId);
-        const group = this.#groups.get(request.body.groupId);
-        const errorCode =
-          routed !== ErrorCode.NONE ? routed : handleHeartbeat(this.#ctx, group, request.body);
-        this.#respond(replyTo, { api: "Heartbeat", body: { throttleTimeMs: 0, errorCode } });
-        return;
-      }
-      case "LeaveGroup": {
-        const routed = this.#routeError(request.body.groupId);
-        const group = this.#groups.get(request.body.groupId);
-        const body =
-          routed !== ErrorCode.NONE
-            ? { throttleTimeMs: 0, errorCode: routed, members: [] }
-            : handleLeaveGroup(this.#ctx, group, request.body);
-        this.#respond(replyTo, { api: "LeaveGroup", body });
-        return;
-      }
-      case "OffsetCommit":
-      case "OffsetFetch":
-      case "OffsetDelete": {
-        this.#offsets(request, replyTo);
-        return;
-      }
-      case "DescribeGroups": {
-        const groups = request.body.groups.map((groupId) => {
-          const routed = this.#routeError(groupId);
-          if (routed === ErrorCode.NONE) return describeGroup(groupId, this.#groups.get(groupId));
-          return { ...describeGroup(groupId, undefined), errorCode: routed, groupState: "" };
-        });
-        this.#respond(replyTo, {
-          api: "DescribeGroups",
-          body: { throttleTimeMs: 0, groups },
-        });
-        return;
-      }
-      case "ListGroups": {
-        this.#respond(replyTo, {
-          api: "ListGroups",
-          body: this.#list(options.statesFilter),
-        });
-        return;
-      }
-      case "DeleteGroups": {
-        deleteGroups(this.#ctx, request.body.groupsNames, {
-          group: (groupId) => this.#groups.get(groupId),
-          store: this.#store,
-          routeError: (groupId) => this.#routeError(groupId),
-          partitionFor: (groupId) => this.partitionFor(groupId),
-          reply: (body) => this.#respond(replyTo, { api: "DeleteGroups", body }),
-        });
-        return;
-      }
-      default: {
-        assertNever(request, "group request");
-        return;
-      }
-    }
-  }
-
-  #join(request: ClientRequestOf<"JoinGroup">, replyTo: T, clientHost: string): void {
-    const body = request.body;
-    const reply = (errorCode: ErrorCode) =>
-      this.#respond(replyTo, { api: "JoinGroup", body: joinError(body.memberId, errorCode) });
-    if (body.groupId === "") {
-      reply(ErrorCode.INVALID_GROUP_ID);
-      return;
-    }
-    const { groupMinSessionTimeoutMs: min, groupMaxSessionTimeoutMs: max } = this.#config;
-    if (body.sessionTimeoutMs < min || body.sessionTimeoutMs > max) {
-      reply(ErrorCode.INVALID_SESSION_TIMEOUT);
-      return;
-    }
-    const routed = this.#routeError(body.groupId);
-    if (routed !== ErrorCode.NONE) {
-      reply(routed);
-      return;
-    }
-    const existing = this.#groups.get(body.groupId);
-    if (existing === undefined && body.memberId !== "") {
-      reply(ErrorCode.UNKNOWN_MEMBER_ID);
-      return;
-    }
-    if (body.memberId === "" && this.#memberCount() >= limits.groupMembersPerNodeMax) {
-      this.#ctx.mark("group-node-members-limit");
-      reply(ErrorCode.COORDINATOR_NOT_AVAILABLE);
-      return;
-    }
-    const group = existing ?? this.#createGroup(body.groupId);
-    if (group === undefined) {
-      reply(ErrorCode.COORDINATOR_NOT_AVAILABLE);
-      return;
-    }
-    handleJoinGroup(this.#ctx, group, { request, clientHost, replyTo });
-    if (existing === undefined && this.#isDisposable(group)) this.#dropGroup(group.groupId);
-  }
-
-  #offsets(
-    request: Extract<GroupRequest, { api: "OffsetCommit" | "OffsetFetch" | "OffsetDelete" }>,
-    replyTo: T,
-  ): void {
-    const groupId = request.body.groupId;
-    const routed = groupId === "" ? ErrorCode.INVALID_GROUP_ID : this.#routeError(groupId);
-    switch (request.api) {
-      case "OffsetCommit": {
-        const reply = (body: GroupResponse["body"]) =>
-          this.#respond(replyTo, { api: "OffsetCommit", body } as GroupResponse);
-        if (routed !== ErrorCode.NONE) {
-          reply(commitError(request.body, routed));
-          return;
-        }
-        handleOffsetCommit(this.#ctx, this.#offsetDeps, request.body, reply);
-        return;
-      }
-      case "OffsetFetch": {
-        const body =
-          routed !== ErrorCode.NONE
-            ? fetchError(routed)
-            : handleOffsetFetch(this.#offsetDeps, request.body);
-        this.#respond(replyTo, { api: "OffsetFetch", body });
-        return;
-      }
-      case "OffsetDelete": {
-        const reply = (body: GroupResponse["body"]) =>
-          this.#respond(replyTo, { api: "OffsetDelete", body } as GroupResponse);
-        if (routed !== ErrorCode.NONE) {
-          reply(deleteOffsetsError(request.body, routed));
-          return;
-        }
-        handleOffsetDelete(this.#ctx, this.#offsetDeps, request.body, reply);
-        return;
-      }
-    }
-  }
-
-  #list(statesFilter: readonly string[] | undefined) {
+  #list(statesFilter: readonly string[] | undefined): ListGroupsResponse {
     const errorCode = this.#loads.anyLoading()
       ? ErrorCode.COORDINATOR_LOAD_IN_PROGRESS
       : ErrorCode.NONE;
@@ -401,11 +234,6 @@ export class GroupCoordinator<T> {
       .flatMap((g) => listedGroup(g, statesFilter) ?? [])
       .sort((a, b) => (a.groupId < b.groupId ? -1 : a.groupId > b.groupId ? 1 : 0));
     return { throttleTimeMs: 0, errorCode, groups };
-  }
-
-  /** NONE when this coordinator serves the group's partition now. */
-  #routeError(groupId: string): ErrorCode {
-    return this.#loads.routeError(this.partitionFor(groupId));
   }
 
   #append(groupId: string, records: readonly CoordinatorRecord[], onDone: (e: ErrorCode) => void) {
