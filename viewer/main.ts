@@ -193,6 +193,8 @@ function startScenario(entry: { id: string; title: string }, url: string): void 
 
 async function boot(): Promise<void> {
   const params = new URLSearchParams(location.search);
+  const speed = Number(params.get("speed"));
+  if (params.has("speed") && Number.isFinite(speed)) app.playback.setSpeed(speed);
   const trace = params.get("trace");
   const scenarioId = params.get("scenario");
   const list = await scenarios();
