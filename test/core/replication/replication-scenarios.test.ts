@@ -153,3 +153,31 @@ describe("KIP-279: two leader changes before a follower fetches the new epoch", 
     expect(cut(2)).toEqual([[4, 2]]);
   });
 });
+
+describe("ISR expansion after a failover", () => {
+  it("a lagging follower joins only once it reached the new leader's epoch start, not just its stale HW", () => {
+    const { world, checker } = scenarioWorld(
+      { minInsyncReplicas: 1, replicaLagTimeMaxMs: 200 },
+      "expand",
+    );
+    world.runFor(100);
+    world.node(1).produce(["m0", "m1"]);
+    runUntil(world, () => world.acked.length === 2, 200);
+    // Broker 3 falls behind and out of the ISR; m2, m3 are acknowledged by brokers 1 and 2.
+    world.inject({ type: "isolate", node: 3, ms: 60_000 });
+    world.node(1).produce(["m2", "m3"]);
+    runUntil(world, () => world.acked.length === 4, 1_000);
+    expect(world.controller.assignment.isr).toEqual([1, 2]);
+    crashAndFence(world, 1);
+    runUntil(world, () => world.node(2).leader !== null, 50);
+    // Broker 2 leads with a stale HW: broker 3's log end already reaches it, but lacks m2, m3.
+    expect(world.node(2).leader?.highWatermark).toBe(2);
+    expect(world.node(3).log.logEndOffset).toBe(2);
+    world.node(3).heal();
+    runUntil(world, () => world.controller.assignment.isr.includes(3), 1_000);
+    expect(world.node(3).log.valueAt(3)).toBe("m3");
+    world.node(1).restart();
+    world.runFor(1_000);
+    checker.checkConverged(world);
+  });
+});
