@@ -5,10 +5,10 @@
 
 import { describe, expect, it } from "vitest";
 import { nodeId } from "../../../../core/ids.ts";
-import type { MetadataMessage } from "../../../../core/metadata/messages.ts";
+import type { RaftMessage } from "../../../../core/metadata/messages.ts";
 import { Cluster } from "../support/cluster.ts";
 
-function voteRequest(candidate: number, epoch: number): MetadataMessage {
+function voteRequest(candidate: number, epoch: number): RaftMessage {
   return {
     type: "raft-vote-request",
     correlationId: candidate,

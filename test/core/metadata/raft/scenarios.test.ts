@@ -2,7 +2,7 @@
 // epochs, snapshot install, crashes around vote persistence, graceful resignation, observers.
 
 import { describe, expect, it } from "vitest";
-import type { MetadataMessage } from "../../../../core/metadata/messages.ts";
+import type { RaftMessage } from "../../../../core/metadata/messages.ts";
 import { Cluster } from "../support/cluster.ts";
 import { healAll } from "../support/faults.ts";
 import { checkLiveness } from "../support/run-property.ts";
@@ -162,7 +162,7 @@ describe("metadata quorum scenarios", () => {
       lastEpoch: 99,
       lastEndOffset: 10_000,
       preVote: false,
-    } satisfies MetadataMessage);
+    } satisfies RaftMessage);
     expect(reply).toContainEqual(expect.objectContaining({ voteGranted: false }));
     c.proposing = false;
     settled(c, 9_000);

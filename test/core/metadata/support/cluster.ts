@@ -5,7 +5,7 @@
 import type { DiskOp, DiskResult } from "../../../../core/disk.ts";
 import { DiskIo } from "../../../../core/disk-io.ts";
 import { type DiskOpId, type NodeId, nodeId } from "../../../../core/ids.ts";
-import type { MetadataMessage } from "../../../../core/metadata/messages.ts";
+import type { RaftMessage } from "../../../../core/metadata/messages.ts";
 import { type RaftConfig, raftConfig } from "../../../../core/metadata/raft/config.ts";
 import { RaftCore } from "../../../../core/metadata/raft/raft-core.ts";
 import type { Effect } from "../../../../core/node.ts";
@@ -39,7 +39,7 @@ type Event =
       from: number;
       toInc: number;
       fromInc: number;
-      message: MetadataMessage;
+      message: RaftMessage;
     }
   | { type: "unreachable"; node: number; inc: number; peer: number }
   | { type: "disk"; node: number; inc: number; id: DiskOpId; op: DiskOp }
@@ -141,7 +141,7 @@ export class Cluster {
   #effect(n: SimNode, effect: Effect): void {
     switch (effect.type) {
       case "send":
-        this.#send(n, effect.to, this.#tamper(n, effect.message as MetadataMessage));
+        this.#send(n, effect.to, this.#tamper(n, effect.message as RaftMessage));
         return;
       case "disk": {
         const added = n.model.onDiskOp(effect.op);
@@ -178,13 +178,13 @@ export class Cluster {
   }
 
   /** The broken variant: a node that grants every vote and pre-vote, naming no leader. */
-  #tamper(n: SimNode, message: MetadataMessage): MetadataMessage {
+  #tamper(n: SimNode, message: RaftMessage): RaftMessage {
     if (message.type !== "raft-vote-response" || this.#options.doubleVoter !== n.id) return message;
     const { leaderId: _named, ...rest } = message;
     return { ...rest, voteGranted: true };
   }
 
-  #send(from: SimNode, to: NodeId, message: MetadataMessage): void {
+  #send(from: SimNode, to: NodeId, message: RaftMessage): void {
     this.sent.set(message.type, (this.sent.get(message.type) ?? 0) + 1);
     if (message.type === "raft-vote-response" && message.voteGranted && !message.preVote) {
       this.checker.onVoteGranted(from.id, message.epoch, to);
@@ -314,14 +314,14 @@ export class Cluster {
   }
 
   /** Hands `message` to node `to` as if `from` sent it; returns what `to` sent in reply. */
-  inject(to: number, from: number, message: MetadataMessage): MetadataMessage[] {
+  inject(to: number, from: number, message: RaftMessage): RaftMessage[] {
     const n = this.node(to);
-    const sent: MetadataMessage[] = [];
+    const sent: RaftMessage[] = [];
     const core = n.core!;
     core.tick(this.now);
     core.receive(this.now, nodeId(from), message);
     for (const effect of n.outbox.take()) {
-      if (effect.type === "send") sent.push(effect.message as MetadataMessage);
+      if (effect.type === "send") sent.push(effect.message as RaftMessage);
       this.#effect(n, effect);
     }
     core.checkInvariants();
