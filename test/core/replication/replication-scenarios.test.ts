@@ -3,6 +3,7 @@
 // checker must catch), KIP-101's power failure with divergent offsets, and KIP-279's fast failover.
 
 import { describe, expect, it } from "vitest";
+import { nodeId } from "../../../core/ids.ts";
 import type { TraceEvent } from "../../../core/trace.ts";
 import { HighWatermarkTruncatingFollower } from "./support/planted-bugs.ts";
 import { ReplicationChecker } from "./support/replication-checker.ts";
@@ -174,7 +175,7 @@ describe("ISR expansion after a failover", () => {
     expect(world.node(2).leader?.highWatermark).toBe(2);
     expect(world.node(3).log.logEndOffset).toBe(2);
     world.node(3).heal();
-    runUntil(world, () => world.controller.assignment.isr.includes(3), 1_000);
+    runUntil(world, () => world.controller.assignment.isr.includes(nodeId(3)), 1_000);
     expect(world.node(3).log.valueAt(3)).toBe("m3");
     world.node(1).restart();
     world.runFor(1_000);
