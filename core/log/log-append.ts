@@ -44,7 +44,10 @@ function assertAppendable(ctx: LogContext): AppendOutcome | null {
   return null;
 }
 
-/** Stamps each batch with the next offset and `leaderEpoch`, then appends. */
+/**
+ * Stamps each batch with the next offset and `leaderEpoch` in place, then appends. The log takes
+ * ownership of `records.bytes`: the caller must not change or reuse them afterwards.
+ */
 export function appendAsLeader(
   ctx: LogContext,
   now: Millis,
@@ -55,7 +58,8 @@ export function appendAsLeader(
   if (refused !== null) return refused;
   const state = ctx.state;
   assert(leaderEpoch >= state.epochs.latestEpoch(), `leader epoch ${leaderEpoch} went backwards`);
-  const bytes = records.bytes.slice();
+  // The log takes the bytes over (no copy: 1 MiB copies cost as much as writing them).
+  const bytes = records.bytes;
   let next = state.logEndOffset;
   const headers = records.batches.map(({ position, header }) => {
     stampBatch(bytes.subarray(position, position + batchSizeBytes(header)), next, leaderEpoch);
@@ -67,7 +71,7 @@ export function appendAsLeader(
   return writeBatches(ctx, now, bytes, headers, records.recordCount);
 }
 
-/** Appends batches that already carry the leader's offsets and epochs. */
+/** Appends batches that already carry the leader's offsets and epochs (taking over the bytes). */
 export function appendAsFollower(
   ctx: LogContext,
   now: Millis,
@@ -88,7 +92,7 @@ export function appendAsFollower(
   }
   if (epochsChanged) writeEpochCheckpoint(ctx);
   const headers = records.batches.map(({ header }) => header);
-  return writeBatches(ctx, now, records.bytes.slice(), headers, records.recordCount);
+  return writeBatches(ctx, now, records.bytes, headers, records.recordCount);
 }
 
 /** Adds stamped batches (contiguous in `bytes`, which the log now owns) to the segments. */
