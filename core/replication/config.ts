@@ -32,6 +32,8 @@ export interface ReplicationConfig {
   readonly replicaFetchMaxBytes: Bytes;
   /** replica.fetch.response.max.bytes: per request. */
   readonly replicaFetchResponseMaxBytes: Bytes;
+  /** replica.socket.timeout.ms: a fetch unanswered this long counts as lost (beyond the long poll). */
+  readonly replicaSocketTimeoutMs: Millis;
   /**
    * True (Runnel's default): the high watermark counts the leader's synced offsets only, and a
    * follower fetches (so acknowledges) only once what it appended is synced. Every acknowledged
@@ -53,6 +55,7 @@ export const defaultReplicationConfig: ReplicationConfig = {
   replicaFetchMinBytes: 1,
   replicaFetchMaxBytes: 1_048_576,
   replicaFetchResponseMaxBytes: 10_485_760,
+  replicaSocketTimeoutMs: 30_000,
   ackRequiresSync: true,
   crc: crc32c,
 };
@@ -65,6 +68,10 @@ export function replicationConfig(overrides: Partial<ReplicationConfig> = {}): R
   assert(config.alterPartitionRetryBackoffMs >= 0, "alterPartitionRetryBackoffMs");
   assert(config.replicaFetchBackoffMs >= 0, "replica.fetch.backoff.ms");
   assert(config.replicaFetchMaxBytes >= 1, "replica.fetch.max.bytes");
+  assert(
+    config.replicaSocketTimeoutMs > config.replicaFetchWaitMaxMs,
+    "replica.socket.timeout.ms must exceed replica.fetch.wait.max.ms",
+  );
   return config;
 }
 

@@ -19,6 +19,8 @@ import type {
 interface InFlight {
   readonly correlationId: number;
   readonly entries: ReadonlyMap<string, ReplicaFetchPartition>;
+  /** replica.socket.timeout.ms after sending: an answer that never comes must not wedge the session. */
+  readonly expiresAtMs: Millis;
 }
 
 export class ReplicaFetcher {
@@ -64,8 +66,13 @@ export class ReplicaFetcher {
     return follower;
   }
 
-  /** The request to send now, if none is in flight and some partition is ready. */
+  /** The request to send now, if none is in flight (or it timed out) and some partition is ready. */
   poll(now: Millis, correlationId: number, brokerEpoch: BrokerEpoch): ReplicaFetchRequest | null {
+    const stuck = this.#inFlight;
+    if (stuck !== null && now >= stuck.expiresAtMs) {
+      this.#outbox.mark("replica-fetch-timed-out");
+      this.onLost(now, stuck.correlationId);
+    }
     if (this.#inFlight !== null) return null;
     const entries = new Map<string, ReplicaFetchPartition>();
     let bytes = 0;
@@ -82,7 +89,11 @@ export class ReplicaFetcher {
       bytes += entry.maxBytes;
     }
     if (entries.size === 0) return null;
-    this.#inFlight = { correlationId, entries };
+    this.#inFlight = {
+      correlationId,
+      entries,
+      expiresAtMs: now + this.#config.replicaSocketTimeoutMs,
+    };
     return {
       type: "replica-fetch-request",
       correlationId,
@@ -131,9 +142,9 @@ export class ReplicaFetcher {
     for (const [key, sent] of inFlight.entries) this.#partitions.get(key)?.onFetchFailed(now, sent);
   }
 
-  /** When a partition's backoff ends, if any. */
+  /** When a partition's backoff ends or the request in flight times out, if ever. */
   nextWakeupMs(): Millis | undefined {
-    let next = Number.POSITIVE_INFINITY;
+    let next = this.#inFlight?.expiresAtMs ?? Number.POSITIVE_INFINITY;
     for (const follower of this.#partitions.values()) {
       next = Math.min(next, follower.nextWakeupMs() ?? Number.POSITIVE_INFINITY);
     }

@@ -86,4 +86,15 @@ describe("ReplicaFetcher", () => {
     });
     expect(fetcher.poll(3, 2, 200)?.partitions.map((p) => p.partition)).toEqual([2, 0]);
   });
+
+  it("an answer that never comes times out after replica.socket.timeout.ms", () => {
+    const { outbox, fetcher, followers } = setup(1, { replicaSocketTimeoutMs: 1_000 });
+    expect(fetcher.poll(1, 1, 200)).not.toBeNull();
+    expect(fetcher.nextWakeupMs()).toBe(1_001);
+    expect(fetcher.poll(1_000, 2, 200)).toBeNull();
+    expect(fetcher.poll(1_001, 3, 200)).toBeNull();
+    expect(followers[0]?.phase.type).toBe("backoff");
+    expect(marks(traceEvents(outbox))).toContain("replica-fetch-timed-out");
+    expect(fetcher.poll(1_101, 4, 200)?.correlationId).toBe(4);
+  });
 });

@@ -117,6 +117,10 @@ describe("replication under random faults", () => {
     }
   });
 
+  it("stays safe when a restarted broker keeps its ISR membership and leadership (no fencing first)", () => {
+    fc.assert(property({ keepRestartedBrokers: true }), { numRuns: runs(15), seed: fcSeed(11) });
+  });
+
   it("with unclean election allowed, stays consistent and converges (losses excused)", () => {
     fc.assert(property({ uncleanAllowed: true, minInsyncReplicas: 1 }), {
       numRuns: runs(15),

@@ -32,6 +32,11 @@ export interface ControllerOptions {
   /** How long a (re)registered broker stays fenced while it catches up with metadata. */
   readonly unfenceDelayMs: Millis;
   readonly uncleanAllowed: boolean;
+  /**
+   * A restarted broker keeps its ISR membership, and its leadership under a new leader epoch,
+   * instead of being fenced first (what core/broker/controller.ts does today).
+   */
+  readonly keepRestartedBrokers: boolean;
 }
 
 interface BrokerEntry {
@@ -121,7 +126,8 @@ export class ModelController implements BrokerRegistry {
   /** A new incarnation registers: the old one is fenced first (its session is gone), then a new epoch. */
   register(now: Millis, id: NodeId): BrokerEpoch {
     const entry = this.#brokers.get(id)!;
-    if (!entry.fenced) this.#fence(now, id, "broker-fenced");
+    if (!entry.fenced && !this.#options.keepRestartedBrokers) this.#fence(now, id, "broker-fenced");
+    else if (!entry.fenced && this.assignment.leader === id) this.#bumpLeaderEpoch(now);
     entry.brokerEpoch = this.#nextBrokerEpoch++;
     entry.fenced = true;
     entry.inControlledShutdown = false;
@@ -129,6 +135,23 @@ export class ModelController implements BrokerRegistry {
     entry.changedAtMs = now;
     this.#onChange();
     return entry.brokerEpoch;
+  }
+
+  /** The same leader in a new term: a restart is a new leader epoch (KIP-101 relies on it). */
+  #bumpLeaderEpoch(now: Millis): void {
+    const a = this.assignment;
+    this.assignment = {
+      ...a,
+      leaderEpoch: a.leaderEpoch + 1,
+      partitionEpoch: a.partitionEpoch + 1,
+    };
+    this.isrHistory.set(this.assignment.partitionEpoch, this.assignment.isr);
+    this.elections.push({
+      atMs: now,
+      leader: a.leader,
+      leaderEpoch: this.assignment.leaderEpoch,
+      unclean: false,
+    });
   }
 
   /** Session timeouts fence; returning brokers are unfenced; leaderless partitions may go unclean. */

@@ -34,6 +34,7 @@ interface PendingAck {
 interface ParkedFetch {
   readonly id: number;
   readonly from: NodeId;
+  readonly request: ReplicaFetchRequest;
   readonly fetchOffset: number;
   readonly maxBytes: number;
 }
@@ -195,7 +196,13 @@ export class ModelNode {
       });
       return;
     }
-    const parked = { id, from, fetchOffset: outcome.fetchOffset, maxBytes: outcome.maxBytes };
+    const parked = {
+      id,
+      from,
+      request,
+      fetchOffset: outcome.fetchOffset,
+      maxBytes: outcome.maxBytes,
+    };
     if (outcome.fetchOffset < this.log.logEndOffset) {
       this.#answerParked(parked);
       return;
@@ -312,6 +319,18 @@ export class ModelNode {
     });
   }
 
+  /** Long polls held here die with the connections: their senders learn it. */
+  #dropParked(): void {
+    for (const parked of this.parked) {
+      const payload = { kind: "fetch" as const, id: parked.id, request: parked.request };
+      this.world.queue.push(this.world.now + 1, {
+        type: "lost",
+        envelope: { from: parked.from, to: this.id, payload },
+      });
+    }
+    this.parked = [];
+  }
+
   crash(downMs: number): void {
     if (!this.up) return;
     this.up = false;
@@ -321,7 +340,7 @@ export class ModelNode {
     this.follower = null;
     this.fetcher = null;
     this.alterInFlight.clear();
-    this.parked = [];
+    this.#dropParked();
     this.pendingAcks = [];
     this.image = null;
     this.diskClockMs = 0;
@@ -342,6 +361,7 @@ export class ModelNode {
   isolate(ms: number): void {
     if (!this.up || this.isolated) return;
     this.isolated = true;
+    this.#dropParked();
     this.world.controller.setReachable(this.world.now, this.id, false);
     this.world.breakLinks(this.id);
     this.world.queue.push(this.world.now + ms, { type: "heal", node: this.id });

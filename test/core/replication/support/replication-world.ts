@@ -31,6 +31,8 @@ export interface WorldOptions {
   readonly diskDelayMaxMs: number;
   readonly fetchWaitMaxMs: number;
   readonly produceEveryMaxMs: number;
+  /** See ControllerOptions.keepRestartedBrokers. */
+  readonly keepRestartedBrokers: boolean;
   /** Replaces the follower under test (planted bugs). */
   readonly followerFactory?: (
     now: number,
@@ -52,6 +54,7 @@ export const defaultWorldOptions: WorldOptions = {
   diskDelayMaxMs: 12,
   fetchWaitMaxMs: 60,
   produceEveryMaxMs: 30,
+  keepRestartedBrokers: false,
 };
 
 export type Fault =
@@ -114,6 +117,7 @@ export class ReplicationWorld {
         sessionTimeoutMs: this.options.sessionTimeoutMs,
         unfenceDelayMs: this.options.unfenceDelayMs,
         uncleanAllowed: this.options.uncleanAllowed,
+        keepRestartedBrokers: this.options.keepRestartedBrokers,
       },
       () => this.#broadcastMetadata(),
     );
