@@ -225,3 +225,18 @@ describe("static membership (KIP-345)", () => {
     expect(leaderAnswer?.members.map((m) => m.groupInstanceId).sort()).toEqual(["i0", "i1", "i2"]);
   });
 });
+
+describe("time", () => {
+  it("survives a clock that jumps back: deadlines just come later", () => {
+    const h = new CoordinatorHarness();
+    const { members, generation } = stableGroup(h, "g", 1, { sessionTimeoutMs: 10_000 });
+    h.now -= 5_000;
+    const hb = h.send(heartbeat("g", members[0]?.memberId ?? "", generation));
+    expect(h.answer(hb, "Heartbeat")?.errorCode).toBe(ErrorCode.NONE);
+    expect(h.marks()).toContain("group-clock-went-back");
+    h.advance(9_999);
+    expect(groupOf(h, "g")?.members).toHaveLength(1);
+    h.advance(1);
+    expect(groupOf(h, "g")?.members).toHaveLength(0);
+  });
+});
