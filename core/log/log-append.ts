@@ -16,7 +16,7 @@ import {
 } from "./log-disk.ts";
 import { OFFSET_INDEX_SUFFIX, offsetFileName, TIME_INDEX_SUFFIX } from "./log-files.ts";
 import { deleteOldestSegments } from "./log-retention.ts";
-import type { LogContext } from "./log-state.ts";
+import { halted, type LogContext } from "./log-state.ts";
 import type { AppendRejection, ValidatedRecords } from "./log-validate.ts";
 import { batchSizeBytes, lastOffset, type RecordBatchHeader, stampBatch } from "./record-batch.ts";
 import { RELATIVE_OFFSET_MAX, Segment, type SegmentIndexes } from "./segment.ts";
@@ -33,10 +33,10 @@ export type AppendOutcome = Result<AppendInfo, AppendRejection>;
 
 function assertAppendable(ctx: LogContext): AppendOutcome | null {
   const state = ctx.state;
-  if (state.phase === "offline") {
+  if (halted(state)) {
     return err({
       error: ErrorCode.KAFKA_STORAGE_ERROR,
-      message: `log offline: ${state.offlineReason}`,
+      message: `log ${state.phase}: ${state.offlineReason ?? "closed by its owner"}`,
     });
   }
   assert(state.phase === "ready", `append to a log that is ${state.phase}`);

@@ -20,7 +20,7 @@ import {
 } from "./log-disk.ts";
 import { CLEANED_SUFFIX, OFFSET_INDEX_SUFFIX, TIME_INDEX_SUFFIX } from "./log-files.ts";
 import { concat, implausibleOutcome, reportCorrupt } from "./log-read.ts";
-import type { CompactionJob, LogContext } from "./log-state.ts";
+import { type CompactionJob, halted, type LogContext } from "./log-state.ts";
 import {
   Compression,
   decodeRecords,
@@ -236,7 +236,7 @@ function scan(
 
 /** Ends the job, removing a half-written .cleaned file (the segment itself was never touched). */
 function abandon(job: Job, segment: Segment, reason: string): void {
-  if (job.ctx.state.phase !== "offline")
+  if (!halted(job.ctx.state))
     deleteFile(job.ctx, segmentPath(job.ctx, segment.baseOffset, CLEANED_SUFFIX));
   endJob(job, reason);
 }

@@ -14,7 +14,7 @@ import {
   TEMP_SUFFIX,
   TIME_INDEX_SUFFIX,
 } from "./log-files.ts";
-import type { LogContext, PendingSync } from "./log-state.ts";
+import { halted, type LogContext, type PendingSync } from "./log-state.ts";
 import type { Segment } from "./segment.ts";
 
 export function pathOf(ctx: LogContext, name: string): string {
@@ -27,7 +27,7 @@ export function segmentPath(ctx: LogContext, baseOffset: number, suffix = SEGMEN
 
 export function goOffline(ctx: LogContext, reason: string): void {
   const state = ctx.state;
-  if (state.phase === "offline") return;
+  if (halted(state)) return;
   state.phase = "offline";
   state.offlineReason = reason;
   state.pendingSyncs = [];
@@ -48,7 +48,7 @@ export function mutate(
       goOffline(ctx, `${op.type} failed: ${result.code} ${result.message}`);
       return;
     }
-    if (ctx.state.phase !== "offline") onDone?.();
+    if (!halted(ctx.state)) onDone?.();
   });
 }
 

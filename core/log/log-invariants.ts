@@ -7,7 +7,7 @@ import type { LogContext } from "./log-state.ts";
 
 export function checkLogInvariants(ctx: LogContext): void {
   const state = ctx.state;
-  if (state.phase === "new" || state.phase === "recovering") return;
+  if (state.phase === "new" || state.phase === "recovering" || state.phase === "closed") return;
   if (state.phase === "offline" && state.segments.length === 0) return;
   const segments = state.segments;
   assert(segments.length > 0, "a recovered log has at least one segment");

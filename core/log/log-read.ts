@@ -8,7 +8,7 @@ import { limits } from "../limits.ts";
 import { BatchChecker, scanStartAt } from "./batch-check.ts";
 import { withIndexes } from "./index-load.ts";
 import { segmentPath } from "./log-disk.ts";
-import type { LogContext } from "./log-state.ts";
+import { halted, type LogContext } from "./log-state.ts";
 import { lastOffset } from "./record-batch.ts";
 import { type ScanOutcome, scanSegment } from "./segment-scan.ts";
 
@@ -69,8 +69,8 @@ export function readLog(
   attempt = 0,
 ): void {
   const state = ctx.state;
-  if (state.phase === "offline") {
-    done(storageError(`log offline: ${state.offlineReason}`));
+  if (halted(state)) {
+    done(storageError(`log ${state.phase}: ${state.offlineReason ?? "closed by its owner"}`));
     return;
   }
   assert(state.phase === "ready", `read from a log that is ${state.phase}`);

@@ -24,7 +24,7 @@ import {
   TIME_INDEX_SUFFIX,
 } from "./log-files.ts";
 import { finishRecovery } from "./log-recovery-finish.ts";
-import type { LogContext } from "./log-state.ts";
+import { halted, type LogContext } from "./log-state.ts";
 import { lastOffset, type RecordBatchHeader } from "./record-batch.ts";
 import { RELATIVE_OFFSET_MAX, Segment } from "./segment.ts";
 import { type ScanOutcome, scanSegment } from "./segment-scan.ts";
@@ -68,6 +68,7 @@ export function recoverLog(ctx: LogContext, now: Millis, done: () => void): void
     reasons: [],
   };
   ctx.io.submit({ type: "list", dir: ctx.dir }, (result) => {
+    if (halted(ctx.state)) return done();
     if (!result.ok || result.type !== "list") {
       goOffline(ctx, `listing ${ctx.dir} failed: ${result.ok ? result.type : result.message}`);
       return done();
@@ -76,7 +77,7 @@ export function recoverLog(ctx: LogContext, now: Millis, done: () => void): void
     readCheckpoints(ctx, listing, findings, () => {
       const bases = [...listing.segments.keys()].sort((a, b) => a - b);
       const loop = new SegmentLoop(ctx, listing, findings, bases, () => {
-        if (ctx.state.phase === "offline") return done();
+        if (halted(ctx.state)) return done();
         finishRecovery(ctx, now, findings);
         done();
       });
@@ -204,7 +205,7 @@ class SegmentLoop {
   }
 
   next(i: number): void {
-    if (i >= this.#bases.length || this.#ctx.state.phase === "offline") {
+    if (i >= this.#bases.length || halted(this.#ctx.state)) {
       this.#done();
       return;
     }
@@ -287,6 +288,7 @@ class SegmentLoop {
       end: size,
       chunkBytes: limits.logReadChunkBytes,
       crc: trusted ? null : ctx.crc,
+      unchanged: () => ctx.state.phase === "recovering",
     };
     scanSegment(ctx.io, options, visit, (outcome) =>
       this.#scanned(i, trusted, segment, size, outcome),

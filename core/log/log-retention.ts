@@ -6,7 +6,7 @@ import { assert } from "../assert.ts";
 import type { Millis } from "../ids.ts";
 import { deletes, type LogConfig } from "./log-config.ts";
 import { deleteSegmentFiles, writeEpochCheckpoint, writeLogCheckpoint } from "./log-disk.ts";
-import type { LogContext } from "./log-state.ts";
+import { halted, type LogContext } from "./log-state.ts";
 
 export interface RetentionSegment {
   readonly baseOffset: number;
@@ -97,7 +97,7 @@ function moveLogStart(ctx: LogContext, logStart: number): void {
 /** DeleteRecords: offsets below `offset` are gone for readers; whole segments below it are deleted. */
 export function advanceLogStartOffset(ctx: LogContext, offset: number): void {
   const state = ctx.state;
-  if (state.phase === "offline") return;
+  if (halted(state)) return;
   assert(state.phase === "ready", `log start offset of a log that is ${state.phase}`);
   assert(!state.truncating, "log start offset moved during a truncation");
   assert(offset <= state.highWatermark, `log start offset ${offset} past the high watermark`);

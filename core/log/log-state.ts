@@ -13,7 +13,12 @@ import type { LogConfig } from "./log-config.ts";
 import type { Segment } from "./segment.ts";
 import { TailCache } from "./tail-cache.ts";
 
-export type LogPhase = "new" | "recovering" | "ready" | "offline";
+export type LogPhase = "new" | "recovering" | "ready" | "offline" | "closed";
+
+/** Offline after a disk failure, or closed by its owner: no more disk work of any kind. */
+export function halted(state: { readonly phase: LogPhase }): boolean {
+  return state.phase === "offline" || state.phase === "closed";
+}
 
 /** A sync in flight: when it completes, every byte below `target` is durable. */
 export interface PendingSync {

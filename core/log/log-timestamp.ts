@@ -9,7 +9,7 @@ import { BatchChecker, scanStartAt } from "./batch-check.ts";
 import { withIndexes } from "./index-load.ts";
 import { segmentPath } from "./log-disk.ts";
 import { implausibleOutcome, reportCorrupt } from "./log-read.ts";
-import type { LogContext } from "./log-state.ts";
+import { halted, type LogContext } from "./log-state.ts";
 import { Compression, decodeRecords, lastOffset, type RecordBatchHeader } from "./record-batch.ts";
 import { scanSegment } from "./segment-scan.ts";
 
@@ -29,8 +29,8 @@ export function offsetForTimestamp(
   attempt = 0,
 ): void {
   const state = ctx.state;
-  if (state.phase === "offline") {
-    done({ type: "error", error: ErrorCode.KAFKA_STORAGE_ERROR, message: "log offline" });
+  if (halted(state)) {
+    done({ type: "error", error: ErrorCode.KAFKA_STORAGE_ERROR, message: `log ${state.phase}` });
     return;
   }
   assert(state.phase === "ready", `timestamp lookup on a log that is ${state.phase}`);

@@ -16,7 +16,7 @@ import {
   writeLogCheckpoint,
 } from "./log-disk.ts";
 import { OFFSET_INDEX_SUFFIX, TIME_INDEX_SUFFIX } from "./log-files.ts";
-import type { LogContext } from "./log-state.ts";
+import { halted, type LogContext } from "./log-state.ts";
 import { lastOffset } from "./record-batch.ts";
 import { emptyIndexes, Segment, type SegmentIndexes } from "./segment.ts";
 import { scanSegment } from "./segment-scan.ts";
@@ -33,7 +33,7 @@ export function truncateTo(
   done: (logEndOffset: number) => void,
 ): void {
   const state = ctx.state;
-  if (state.phase === "offline") {
+  if (halted(state)) {
     done(state.logEndOffset);
     return;
   }
@@ -209,7 +209,7 @@ function settleAfterTruncation(ctx: LogContext, logEnd: number): void {
 /** Deletes every segment and starts empty at `offset` (a follower whose leader's log start is ahead). */
 export function truncateFullyAndStartAt(ctx: LogContext, offset: number, reason: string): void {
   const state = ctx.state;
-  if (state.phase === "offline") return;
+  if (halted(state)) return;
   assert(state.phase === "ready", `truncate a log that is ${state.phase}`);
   assert(!state.truncating, "truncation already in progress");
   assertNonNegativeInteger(offset, "new log start offset");

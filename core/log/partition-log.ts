@@ -246,6 +246,20 @@ export class PartitionLog {
     };
   }
 
+  /**
+   * Abandons the log (its topic was deleted, or the partition moved away): continuations still in
+   * flight issue no more disk work, so the owner may delete or reuse the folder once they drained.
+   */
+  close(): void {
+    const state = this.#ctx.state;
+    if (state.phase === "closed") return;
+    state.phase = "closed";
+    state.pendingSyncs = [];
+    if (state.compaction !== null) state.compaction.aborted = true;
+    for (const segment of state.segments) segment.removed = true;
+    state.indexCache.clear();
+  }
+
   checkInvariants(): void {
     checkLogInvariants(this.#ctx);
   }

@@ -3,6 +3,7 @@
 
 import { describe, expect, it } from "vitest";
 import { ErrorCode } from "../../../core/error-codes.ts";
+import type { LogReadResult } from "../../../core/log/log-read.ts";
 import { validateForAppend } from "../../../core/log/log-validate.ts";
 import { encodeBatch, lastOffset, scanBatches } from "../../../core/log/record-batch.ts";
 import { LogHarness, recordsOf, str, text } from "./log-harness.ts";
@@ -350,5 +351,38 @@ describe("validateForAppend", () => {
     expect(validateForAppend(control, config, { allowControlBatches: true }).ok).toBe(true);
     const ok = validateForAppend(batch, { ...config, cleanupPolicy: "compact" });
     expect(ok.ok && ok.value.batches.map((b) => lastOffset(b.header))).toEqual([0]);
+  });
+});
+
+describe("close", () => {
+  it("stops every continuation from issuing disk work, and answers what is still asked", () => {
+    const h = LogHarness.open({
+      config: { segmentBytes: 300, cleanupPolicy: "compact", minCleanableDirtyRatio: 0 },
+      tailCacheBytes: 0,
+    });
+    h.appendValues(40, { keys: 4 });
+    h.sync();
+    h.log.setHighWatermark(h.log.logEndOffset);
+    expect(h.log.maintain(h.now).compactionStarted).toBe(true);
+    h.driver.run(3);
+    let inFlight: LogReadResult | undefined;
+    h.log.read({ offset: 0, maxBytes: 100, upperBound: 40 }, (r) => {
+      inFlight = r;
+    });
+    const pendingAtClose = h.driver.pending;
+    h.log.close();
+    expect(h.driver.run()).toBeLessThanOrEqual(pendingAtClose);
+    expect(h.driver.pending).toBe(0);
+    expect(inFlight).toBeDefined();
+    expect(h.log.view().phase).toBe("closed");
+    const late = h.read(0);
+    expect(late).toMatchObject({ type: "error", error: ErrorCode.KAFKA_STORAGE_ERROR });
+    const batch = validateForAppend(
+      encodeBatch({ records: [{ key: text("k"), value: null }] }),
+      h.log.config,
+    );
+    if (!batch.ok) throw new Error("invalid batch");
+    expect(h.log.appendAsLeader(h.now, batch.value, 0)).toMatchObject({ ok: false });
+    expect(h.driver.pending).toBe(0);
   });
 });
