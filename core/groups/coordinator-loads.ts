@@ -169,10 +169,13 @@ export class CoordinatorLoads<T> {
 
   unload(partition: number): void {
     const { ctx, store } = this.#deps;
-    if (!this.#partitions.has(partition)) {
+    const load = this.#partitions.get(partition);
+    if (load === undefined) {
       ctx.mark("coordinator-unload-not-loaded");
       return;
     }
+    // No longer served: what the failing appends' callbacks try to write is refused.
+    load.loaded = false;
     this.#deps.failPendingAppends(partition);
     let groupCount = 0;
     for (const group of this.#groupsOf(partition)) {

@@ -244,7 +244,11 @@ export class GroupCoordinator<T> {
       return false;
     }
     const partition = this.partitionFor(groupId);
-    assert(this.#loads.isLoaded(partition), `append for ${groupId} on a partition not loaded`);
+    if (!this.#loads.isLoaded(partition)) {
+      // Only while the partition is being unloaded: its callers answer a retriable error.
+      this.#ctx.mark("group-append-while-unloading");
+      return false;
+    }
     const appendId = this.#nextAppendId++;
     this.#pending.set(appendId, { partition, onDone });
     const batch = encodeCoordinatorBatch(records, Math.max(0, this.#now));

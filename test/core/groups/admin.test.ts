@@ -16,6 +16,7 @@ import {
   join,
   listGroups,
   subscription,
+  sync as syncRequest,
 } from "./support/requests.ts";
 
 describe("DescribeGroups", () => {
@@ -157,6 +158,21 @@ describe("coordinator placement and loading", () => {
     );
     h.coordinator.completeLoading(h.now, 0);
     expect(h.answer(h.send(join("g")), "JoinGroup")?.errorCode).toBe(ErrorCode.MEMBER_ID_REQUIRED);
+  });
+
+  it("answers a sync whose assignment is being stored NOT_COORDINATOR and writes nothing more", () => {
+    const h = new CoordinatorHarness({ holdAppends: true });
+    const a = startJoin(h, "g");
+    h.advance(3_000);
+    const answer = h.answer(a.request, "JoinGroup");
+    const s = h.send(join("g"));
+    const leaderSync = h.send(syncRequest("g", answer?.memberId ?? "", answer?.generationId ?? 0));
+    expect(h.held).toHaveLength(1);
+    h.unload(0);
+    expect(h.answer(leaderSync, "SyncGroup")?.errorCode).toBe(ErrorCode.NOT_COORDINATOR);
+    expect(h.answer(s, "JoinGroup")).toBeDefined();
+    expect(h.held).toHaveLength(1);
+    expect(h.coordinator.view()).toMatchObject({ groups: [], partitions: [] });
   });
 
   it("answers parked requests NOT_COORDINATOR when the partition moves away", () => {
