@@ -27,7 +27,7 @@ export function checkRequestBroker(
     : ErrorCode.NONE;
 }
 
-/** Decides one partition of an AlterPartition from `brokerId`; `state` undefined: unknown partition. */
+/** Decides one partition of an AlterPartition from `brokerId` (`state` undefined: unknown). */
 export function decideAlterPartition(
   brokerId: NodeId,
   state: PartitionAssignment | undefined,

@@ -32,7 +32,7 @@ export interface ReplicationConfig {
   readonly replicaFetchMaxBytes: Bytes;
   /** replica.fetch.response.max.bytes: per request. */
   readonly replicaFetchResponseMaxBytes: Bytes;
-  /** replica.socket.timeout.ms: a fetch unanswered this long counts as lost (beyond the long poll). */
+  /** replica.socket.timeout.ms: a fetch unanswered this long counts as lost. */
   readonly replicaSocketTimeoutMs: Millis;
   /**
    * True (Runnel's default): the high watermark counts the leader's synced offsets only, and a

@@ -43,7 +43,7 @@ export function leaderEpochEndOffset(
   const latest = log.latestEpoch();
   assert(latest <= current.leaderEpoch, `log epoch ${latest} above leader ${current.leaderEpoch}`);
   if (latest < current.leaderEpoch && requested >= latest) {
-    // Nothing is written in the current epoch yet: every epoch from `latest` on ends where it starts.
+    // Nothing written in the current epoch yet: every epoch from `latest` on ends where it starts.
     const epoch = latest === UNDEFINED_EPOCH ? requested : latest;
     return { epoch, endOffset: current.startOffset };
   }
@@ -84,7 +84,7 @@ export function checkFetchPosition(
 
 export interface TruncationTarget {
   readonly offset: Offset;
-  /** False when another fetch may move the target lower (the follower lacked the leader's epoch). */
+  /** False when another fetch may move it lower (the follower lacked the leader's epoch). */
   readonly final: boolean;
 }
 

@@ -1,9 +1,7 @@
-// The controller's partition changes (KRaft's PartitionChangeBuilder and the paths of
-// ReplicationControlManager that use it): leader election from the ISR in assignment order,
-// preferred and unclean election, and the ISR and leader changes when a broker is fenced, shuts
-// down or comes back. Invariants: the leader is in the ISR (unclean: the ISR is just the leader),
-// the ISR is never empty, the leader epoch bumps on every leader change, the partition epoch on
-// every change.
+// The controller's partition changes (KRaft's PartitionChangeBuilder): ISR-first election in
+// assignment order, preferred and unclean election, fencing, shutdown and return of brokers.
+// Keeps: leader in the ISR, ISR never empty, leader epoch +1 per leader change, partition epoch
+// +1 per change.
 
 import { assert } from "../assert.ts";
 import type { NodeId } from "../ids.ts";

@@ -197,7 +197,7 @@ export class FollowerPartition {
     if (learned > log.highWatermark) log.setHighWatermark(learned);
   }
 
-  /** Validates and appends fetched batches; false when they cannot be taken (bad bytes, log error). */
+  /** Validates and appends fetched batches; false when they cannot be taken. */
   #append(now: Millis, bytes: Uint8Array): boolean {
     const log = this.#log;
     const checked = validateForFollowerAppend(bytes, 0, this.#config.crc);

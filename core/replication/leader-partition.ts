@@ -1,7 +1,6 @@
-// The leader side of one partition (Kafka's Partition as leader): each follower's fetch state, the
-// high watermark (min over the maximal ISR, only while the committed ISR meets min.insync.replicas,
-// never backwards), ISR shrink and expand proposals (one AlterPartition in flight), and the answer
-// to each follower fetch. No I/O: the broker reads the log and sends what this decides.
+// The leader side of one partition (Kafka's Partition as leader): follower fetch answers, the high
+// watermark (maximal ISR, committed ISR at min.insync.replicas, never backwards), ISR proposals and
+// acks=all outcomes. No I/O: the broker reads the log and sends what this decides.
 
 import { assert } from "../assert.ts";
 import { ErrorCode } from "../error-codes.ts";
@@ -166,7 +165,7 @@ export class LeaderPartition {
     return { done: false, errorCode: ErrorCode.NONE };
   }
 
-  /** Answers one partition of a follower's fetch, recording its position when the fetch is valid. */
+  /** Answers a follower's fetch of this partition, recording its position when valid. */
   onFollowerFetch(
     now: Millis,
     replicaId: NodeId,
@@ -319,7 +318,7 @@ export class LeaderPartition {
     };
   }
 
-  /** The broker epoch to name an ISR member by: ours from the registry, a follower's from its fetches. */
+  /** An ISR member's broker epoch: ours from the registry, a follower's from its fetches. */
   #brokerEpochOf(id: NodeId): BrokerEpoch {
     if (id === this.#localId) return this.#brokers.broker(id)?.brokerEpoch ?? -1;
     return this.#followers.get(id)?.brokerEpoch ?? -1;

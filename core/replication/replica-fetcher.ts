@@ -1,6 +1,6 @@
 // One broker's fetch session with one leader broker (Kafka's ReplicaFetcherThread as a pure state
-// machine): one ReplicaFetchRequest in flight at a time carrying every partition ready to fetch from
-// that leader; each answer goes to its partition, and a lost request fails every partition in it.
+// machine): one ReplicaFetchRequest in flight at a time carrying every partition ready to fetch
+// from that leader; each answer goes to its partition, a lost request fails every partition in it.
 
 import { assert } from "../assert.ts";
 import { ErrorCode } from "../error-codes.ts";
@@ -19,7 +19,7 @@ import type {
 interface InFlight {
   readonly correlationId: number;
   readonly entries: ReadonlyMap<string, ReplicaFetchPartition>;
-  /** replica.socket.timeout.ms after sending: an answer that never comes must not wedge the session. */
+  /** replica.socket.timeout.ms after sending: a lost answer must not wedge the session. */
   readonly expiresAtMs: Millis;
 }
 
@@ -66,7 +66,7 @@ export class ReplicaFetcher {
     return follower;
   }
 
-  /** The request to send now, if none is in flight (or it timed out) and some partition is ready. */
+  /** The request to send now: none in flight (or it timed out) and some partition ready. */
   poll(now: Millis, correlationId: number, brokerEpoch: BrokerEpoch): ReplicaFetchRequest | null {
     const stuck = this.#inFlight;
     if (stuck !== null && now >= stuck.expiresAtMs) {

@@ -8,7 +8,7 @@ import type { ValidatedRecords } from "../log/log-validate.ts";
 import type { Result } from "../result.ts";
 import type { BrokerEpoch, EpochEndOffset } from "./messages.ts";
 
-/** The log of the leader replica: read-only but for the high watermark, which the leader decides. */
+/** The leader replica's log: read-only but for the high watermark, which the leader decides. */
 export interface LeaderLog {
   readonly logStartOffset: Offset;
   readonly logEndOffset: Offset;

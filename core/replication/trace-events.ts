@@ -73,7 +73,7 @@ export type ReplicationTraceEvent =
   | (PartitionEventBase & {
       readonly type: "follower-truncated";
       readonly leaderEpoch: Epoch;
-      /** Log end offset before and after (the cut falls on a batch boundary at or below the target). */
+      /** Log end offset before and after (a batch boundary at or below the target). */
       readonly from: Offset;
       readonly to: Offset;
       readonly target: Offset;

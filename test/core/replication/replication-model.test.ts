@@ -1,9 +1,6 @@
-// The replication model test: a leader and followers over naive logs, with the real
-// LeaderPartition, FollowerPartition and controller logic, under random fault schedules (crashes
-// losing unsynced suffixes, isolation, broken connections, stalled disks, controlled shutdowns,
-// forced fencing and preferred elections, so leader changes and double failovers), checked after
-// every event (support/replication-checker.ts) and for convergence once healed. Planted bugs prove
-// the checks bite. RUNNEL_FC_RUNS and RUNNEL_FC_SEED turn it into a longer soak.
+// The replication model test: real LeaderPartition, FollowerPartition and controller logic over naive
+// logs under random fault schedules, checked after every event and for convergence once healed;
+// planted bugs prove the checks bite. RUNNEL_FC_RUNS / RUNNEL_FC_SEED make it a longer soak.
 
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";

@@ -1,7 +1,6 @@
-// The controller of the replication model tests: one partition's registration, a broker registry
-// with epochs, fencing after a session timeout and unfencing on return, controlled shutdown,
-// preferred and (optionally) unclean election, and AlterPartition answers — all through
-// core/replication's election.ts and alter-partition-decision.ts, the code under test.
+// The model world's controller: one partition's registration and a broker registry with epochs,
+// fencing on session timeout, unfencing, controlled shutdown, elections and AlterPartition answers,
+// all through election.ts and alter-partition-decision.ts (the code under test).
 
 import { ErrorCode } from "../../../../core/error-codes.ts";
 import type { Millis, NodeId } from "../../../../core/ids.ts";

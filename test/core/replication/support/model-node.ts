@@ -1,7 +1,6 @@
-// One broker of the replication model world, doing what core/broker will do with the replication
-// components: apply metadata (become leader or follower), answer follower fetches from its log
-// (parking empty ones for a long poll), send its follower's fetches and its leader's
-// AlterPartitions, produce with acks=all, and crash, restart, isolate, shut down.
+// One broker of the model world, doing with the replication components what core/broker will: apply
+// metadata (lead or follow), answer fetches from its log (parking empty ones), send fetches and
+// AlterPartitions, produce with acks=all, crash, restart, isolate and shut down.
 
 import { assert } from "../../../../core/assert.ts";
 import { ErrorCode } from "../../../../core/error-codes.ts";

@@ -1,9 +1,6 @@
-// The replication model's invariants, checked after every event: each component's own
-// invariants; replicas agree below their high watermarks; the leader's HW never passes an ISR
-// member's log end; every acknowledged record is on every ISR member and on the leader
-// (leader completeness); no truncation removes an acknowledged record; the leader's committed
-// ISR is one the controller committed; the HW never goes back within a leader epoch. An unclean
-// election (only when the test allows it) excuses the loss checks from then on.
+// The replication model's invariants after every event: component invariants, agreement below the HW,
+// HW within ISR log ends, acknowledged records on every ISR member's disk and never truncated, the
+// leader's ISR committed by the controller, HW monotonic per epoch; unclean elections excuse losses.
 
 import { assert } from "../../../../core/assert.ts";
 import type { NodeId } from "../../../../core/ids.ts";

@@ -1,7 +1,6 @@
-// A deterministic world for one partition replicated on N brokers: the real LeaderPartition and
-// FollowerPartition over model logs, the model controller, a network with seeded delays and
-// per-link FIFO, disks whose syncs take seeded time, crashes that lose unsynced suffixes,
-// isolation, controlled shutdown, preferred elections and an acks=all producer.
+// A deterministic world for one partition on N brokers: the real replication components over model
+// logs, the model controller, seeded network delays (FIFO per link) and disk syncs, crashes losing
+// unsynced suffixes, isolation, controlled shutdown, elections and an acks=all producer.
 
 import { assert } from "../../../../core/assert.ts";
 import { type NodeId, nodeId } from "../../../../core/ids.ts";
