@@ -3,13 +3,24 @@
 // end, durability never ahead of the log end, epochs monotonic, caches within their bounds.
 
 import { assert } from "../assert.ts";
-import type { LogContext } from "./log-state.ts";
+import type { LogContext, LogState } from "./log-state.ts";
+import type { Segment } from "./segment.ts";
 
 export function checkLogInvariants(ctx: LogContext): void {
   const state = ctx.state;
   if (state.phase === "new" || state.phase === "recovering" || state.phase === "closed") return;
   if (state.phase === "offline" && state.segments.length === 0) return;
-  const segments = state.segments;
+  checkSegments(state.segments);
+  checkOffsets(state);
+  assert(state.tailCache.bytes <= state.tailCache.capacityBytes, "tail cache over capacity");
+  assert(
+    state.tailCache.coveredFrom <= state.logEndOffset || state.tailCache.batchCount === 0,
+    "tail cache covers past the log end",
+  );
+  assert(state.indexCache.entries <= state.indexCache.capacityEntries, "index cache over capacity");
+}
+
+function checkSegments(segments: readonly Segment[]): void {
   assert(segments.length > 0, "a recovered log has at least one segment");
   for (let i = 0; i < segments.length; i++) {
     const segment = segments[i]!;
@@ -37,8 +48,11 @@ export function checkLogInvariants(ctx: LogContext): void {
       assert(segment.indexes === null, `closed segment ${segment.baseOffset} holds indexes`);
     }
   }
-  const active = segments.at(-1)!;
-  assert(active.indexes !== null, "the active segment holds its indexes");
+  assert(segments.at(-1)!.indexes !== null, "the active segment holds its indexes");
+}
+
+function checkOffsets(state: LogState): void {
+  const segments = state.segments;
   const logEnd = state.logEndOffset;
   assert(
     segments[0]!.baseOffset <= state.logStartOffset,
@@ -70,10 +84,4 @@ export function checkLogInvariants(ctx: LogContext): void {
   );
   for (const pending of state.pendingSyncs)
     assert(pending.target <= logEnd || state.truncating, "a sync vouches past the log end");
-  assert(state.tailCache.bytes <= state.tailCache.capacityBytes, "tail cache over capacity");
-  assert(
-    state.tailCache.coveredFrom <= logEnd || state.tailCache.batchCount === 0,
-    "tail cache covers past the log end",
-  );
-  assert(state.indexCache.entries <= state.indexCache.capacityEntries, "index cache over capacity");
 }

@@ -322,7 +322,7 @@ describe("PartitionLog against an array model", () => {
           expect(run.h.readAll().map((r) => r.offset)).toEqual(all.map((r) => r.offset));
         },
       ),
-      { numRuns: 400 },
+      { numRuns: 250 },
     );
   });
 });
