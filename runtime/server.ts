@@ -41,6 +41,8 @@ interface Connection {
   queuedBytes: number;
   inFlight: RequestHeader | undefined;
   closed: boolean;
+  /** Writes are being gathered until the end of the current call stack. */
+  corked: boolean;
 }
 
 export class KafkaServer implements ConnectionSink {
@@ -117,6 +119,7 @@ export class KafkaServer implements ConnectionSink {
       queuedBytes: 0,
       inFlight: undefined,
       closed: false,
+      corked: false,
     };
     this.#connections.set(id, connection);
     socket.on("data", (chunk) => this.#receive(connection, chunk));
@@ -175,6 +178,17 @@ export class KafkaServer implements ConnectionSink {
   }
 
   #write(connection: Connection, bytes: Uint8Array): void {
+    // Answers produced in one turn of the event loop (pipelined requests arriving in several
+    // chunks, answered one after another) leave in one write: corked until the loop's check
+    // phase. A write(2) per small answer cost a fifth of the broker's time under produce load.
+    if (!connection.corked) {
+      connection.corked = true;
+      connection.socket.cork();
+      setImmediate(() => {
+        connection.corked = false;
+        connection.socket.uncork();
+      });
+    }
     connection.socket.write(bytes);
     this.#maybePause(connection);
   }
