@@ -237,12 +237,12 @@ class World {
   #advance(ms: number): void {
     const end = this.h.now + ms;
     while (this.h.now < end) {
-      this.h.advance(Math.min(250, end - this.h.now));
+      this.h.advance(Math.min(500, end - this.h.now));
       for (const c of this.consumers) c.tick(this.h);
       this.#settle();
       // Auto-commit about once a second.
       for (const c of this.consumers) {
-        if (!c.paused && c.state === "stable" && this.h.now % 1_000 < 250) this.#autoCommit(c, 1);
+        if (!c.paused && c.state === "stable" && this.h.now % 1_000 < 500) this.#autoCommit(c, 1);
       }
       this.#settle();
     }
