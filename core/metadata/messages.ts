@@ -1,9 +1,10 @@
 // Peer messages of the metadata quorum (KIP-595 Raft RPCs: Vote with KIP-996's pre-vote flag,
-// BeginQuorumEpoch, EndQuorumEpoch, Fetch, and KIP-630's FetchSnapshot). Broker registration and
-// heartbeats join this union when the controller lands. Kafka outcomes travel as ErrorCode values.
+// BeginQuorumEpoch, EndQuorumEpoch, Fetch, and KIP-630's FetchSnapshot), joined with the broker
+// lifecycle messages (registration, heartbeats, envelopes). Kafka outcomes travel as ErrorCode values.
 
 import type { ErrorCode } from "../error-codes.ts";
 import type { Epoch, NodeId, Offset } from "../ids.ts";
+import type { BrokerLifecycleMessage } from "./broker-lifecycle-messages.ts";
 
 export interface RaftSnapshotId {
   readonly endOffset: Offset;
@@ -131,4 +132,4 @@ export type RaftMessage =
 
 export type RaftMessageType = RaftMessage["type"];
 
-export type MetadataMessage = RaftMessage;
+export type MetadataMessage = RaftMessage | BrokerLifecycleMessage;

@@ -5,7 +5,7 @@
 import { assert, assertNever } from "../../assert.ts";
 import type { Epoch, Millis, NodeId, Offset } from "../../ids.ts";
 import { limits } from "../../limits.ts";
-import type { MetadataMessage } from "../messages.ts";
+import type { RaftMessage } from "../messages.ts";
 import type { RaftRecord } from "../records.ts";
 import type { RaftRoleName } from "../trace-events.ts";
 import type { RaftConfig } from "./config.ts";
@@ -170,7 +170,7 @@ export class RaftCore {
     }
   }
 
-  receive(now: Millis, from: NodeId, message: MetadataMessage): void {
+  receive(now: Millis, from: NodeId, message: RaftMessage): void {
     this.tick(now);
     const ctx = this.#ctx;
     if (ctx.role.type === "recovering" || ctx.role.type === "halted") return;
