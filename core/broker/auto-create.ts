@@ -14,6 +14,7 @@ export function autoCreateTopic(ctx: BrokerContext, name: string): number {
     return ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
   }
   if (ctx.autoCreating.has(name)) return ErrorCode.LEADER_NOT_AVAILABLE;
+  if (!ctx.ops.isActive()) return forwardCreation(ctx, name);
   const plan = ctx.controller.createTopics([creatableFor(ctx, name)]);
   const result = plan.results[0];
   if (result === undefined || result.errorCode !== ErrorCode.NONE) {
@@ -28,6 +29,30 @@ export function autoCreateTopic(ctx: BrokerContext, name: string): number {
   });
   return ErrorCode.LEADER_NOT_AVAILABLE;
 }
+
+/** Not the controller: ask it with a CreateTopics of our own (Kafka's AutoTopicCreationManager). */
+function forwardCreation(ctx: BrokerContext, name: string): number {
+  const sent = ctx.forwarder.forward(
+    {
+      api: "CreateTopics",
+      clientId: "runnel-auto-create",
+      body: {
+        topics: [creatableFor(ctx, name)],
+        timeoutMs: AUTO_CREATE_TIMEOUT_MS,
+        validateOnly: false,
+      },
+    },
+    AUTO_CREATE_TIMEOUT_MS,
+    () => {
+      ctx.autoCreating.delete(name);
+    },
+  );
+  if (sent) ctx.autoCreating.add(name);
+  else ctx.outbox.mark("auto-create-no-controller");
+  return ErrorCode.LEADER_NOT_AVAILABLE;
+}
+
+const AUTO_CREATE_TIMEOUT_MS = 30_000;
 
 function creatableFor(ctx: BrokerContext, name: string): CreatableTopic {
   const base = { name, assignments: [], configs: [] };

@@ -8,19 +8,33 @@ import type { RaftCore } from "../metadata/raft/raft-core.ts";
 import type { Outbox } from "../outbox.ts";
 import type { ApiVersion } from "../protocol/index.ts";
 import type { Rng } from "../rng.ts";
+import type { BrokerLifecycle } from "./broker-lifecycle.ts";
 import type { BrokerConfig } from "./config.ts";
 import type { Controller } from "./controller.ts";
 import type { ControllerOps } from "./controller-ops.ts";
 import type { Deadlines } from "./deadlines.ts";
+import type { EnvelopeForwarder } from "./envelope.ts";
 import type { MetadataImage } from "./metadata-image.ts";
+import type { MonoClock } from "./mono-clock.ts";
+import type { PeerChannel } from "./peer-channel.ts";
+import type { QuorumController } from "./quorum-controller.ts";
 import type { ReplicaManager } from "./replica-manager.ts";
 
 /**
- * starting: the metadata quorum recovers and elects; registering: this broker's registration is
- * being committed; loading-logs: every hosted partition log recovers; ready: requests are served;
- * halted: a disk failure stopped the node (Kafka exits on a failed log directory it cannot skip).
+ * starting: the metadata quorum recovers, the broker registers with the active controller;
+ * registering: registered, waiting to apply its own registration; loading-logs: every hosted
+ * partition log recovers; awaiting-unfence: heartbeats ask the controller to unfence it; ready:
+ * requests are served; stopped: a controlled shutdown finished; halted: a disk failure stopped the
+ * node (Kafka exits on a failed log directory it cannot skip). A controller-only node is ready at once.
  */
-export type BrokerPhase = "starting" | "registering" | "loading-logs" | "ready" | "halted";
+export type BrokerPhase =
+  | "starting"
+  | "registering"
+  | "loading-logs"
+  | "awaiting-unfence"
+  | "ready"
+  | "stopped"
+  | "halted";
 
 export interface BrokerContext {
   readonly config: BrokerConfig;
@@ -28,13 +42,23 @@ export interface BrokerContext {
   readonly diskIo: DiskIo;
   readonly rng: Rng;
   readonly crc: Crc32c;
+  /** Timers on the wall clock (request timeouts, log duties). */
   readonly deadlines: Deadlines;
+  /** Timers on the monotonic clock (heartbeats, sessions, replication). */
+  readonly timers: Deadlines;
+  readonly mono: MonoClock;
+  readonly peers: PeerChannel;
+  /** process.roles includes broker: it registers and hosts partitions. */
+  readonly isBroker: boolean;
   /** The committed metadata, as this broker serves it. */
   readonly image: MetadataImage;
   readonly controller: Controller;
   readonly ops: ControllerOps;
   readonly raft: RaftCore;
   readonly replicas: ReplicaManager;
+  readonly lifecycle: BrokerLifecycle;
+  readonly quorum: QuorumController;
+  readonly forwarder: EnvelopeForwarder;
   /** Answered to ApiVersions by a core-only driver (the runtime answers from its codec table). */
   readonly apiVersions: readonly ApiVersion[];
   /** Topics being auto-created: proposed, not yet committed. */

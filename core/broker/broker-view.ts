@@ -14,6 +14,10 @@ export interface PartitionView {
   readonly leader: number;
   readonly leaderEpoch: Epoch;
   readonly isr: readonly NodeId[];
+  /** What this replica does: leads (LeaderPartition), follows, or neither (loading, offline). */
+  readonly role: "leader" | "follower" | "none";
+  /** Leader only: the committed ISR plus a pending expansion, which the HW waits for. */
+  readonly maximalIsr: readonly NodeId[];
   /** Whether this replica's log is recovered and serving ("loading", "online", "offline"). */
   readonly status: string;
   readonly logStartOffset: Offset;
@@ -26,10 +30,25 @@ export interface PartitionView {
 export interface BrokerView extends NodeView {
   readonly kind: "broker";
   readonly nodeId: NodeId;
+  /** process.roles: broker, controller, or both (combined mode). */
+  readonly roles: readonly string[];
   readonly phase: BrokerPhase;
   readonly ready: boolean;
   /** The metadata quorum leader this broker knows, or -1. */
   readonly controllerId: number;
+  /** This node is the active controller (quorum leader with its image caught up). */
+  readonly activeController: boolean;
+  /** This incarnation's broker epoch (-1 before registration) and incarnation id. */
+  readonly brokerEpoch: Offset;
+  readonly incarnationId: string;
+  /** Fenced as this node's committed image says (or not registered). */
+  readonly fenced: boolean;
+  /** Every registered broker as this node's committed image says. */
+  readonly brokers: readonly {
+    readonly brokerId: NodeId;
+    readonly brokerEpoch: Offset;
+    readonly fenced: boolean;
+  }[];
   /** The offset after the last metadata record this broker applied. */
   readonly metadataOffset: Offset;
   readonly topics: readonly string[];

@@ -1,6 +1,6 @@
-// The broker node (combined mode: broker and metadata controller in one process, like a one-node
-// KRaft cluster). It recovers the metadata quorum, registers itself, recovers every hosted partition
-// log, and only then serves requests; before that they wait in their connection's queue.
+// The broker node (Kafka's KafkaRaftServer): a metadata quorum member (voter or observer) with the
+// active controller's duties when it leads, and — with the broker role — a broker that registers,
+// heartbeats, recovers its logs, replicates its partitions and serves clients once unfenced.
 
 import { assert, assertNever } from "../assert.ts";
 import { DiskIo } from "../disk-io.ts";
@@ -8,26 +8,32 @@ import type { Millis } from "../ids.ts";
 import { limits } from "../limits.ts";
 import type { Crc32c } from "../log/crc32c.ts";
 import { crc32c } from "../log/crc32c.ts";
-import type { MetadataMessage } from "../metadata/messages.ts";
 import { type RaftConfig, raftConfig } from "../metadata/raft/config.ts";
 import type { MetadataStateMachine } from "../metadata/raft/context.ts";
 import { RaftCore } from "../metadata/raft/raft-core.ts";
 import type { Effect, Input, Node } from "../node.ts";
 import { Outbox } from "../outbox.ts";
-import type { PeerMessage } from "../peer-message.ts";
 import type { ApiVersion } from "../protocol/index.ts";
 import type { Rng } from "../rng.ts";
 import type { BrokerContext } from "./broker-context.ts";
+import { BrokerLifecycle } from "./broker-lifecycle.ts";
+import { BrokerStartup } from "./broker-startup.ts";
 import type { BrokerView } from "./broker-view.ts";
-import { advertisedListener, type BrokerConfig } from "./config.ts";
+import { advertisedListener, type BrokerConfig, quorumVoterIds } from "./config.ts";
 import { Connections } from "./connections.ts";
 import { Controller } from "./controller.ts";
+import { fencedLeaders } from "./controller-elections.ts";
 import { ControllerOps } from "./controller-ops.ts";
 import { Deadlines } from "./deadlines.ts";
+import { EnvelopeForwarder } from "./envelope.ts";
 import { handleRequest } from "./handle-request.ts";
 import type { HostedLogFactory } from "./hosted-log.ts";
 import { type ImageChange, MetadataImage } from "./metadata-image.ts";
+import { MonoClock } from "./mono-clock.ts";
 import { partitionLogFactory } from "./partition-log-adapter.ts";
+import { PeerChannel } from "./peer-channel.ts";
+import { routePeerMessage } from "./peer-routing.ts";
+import { QuorumController } from "./quorum-controller.ts";
 import { ReplicaManager } from "./replica-manager.ts";
 
 export interface BrokerOptions {
@@ -43,25 +49,26 @@ export interface BrokerOptions {
   readonly logFactory?: HostedLogFactory;
 }
 
+/** Rounds of local messages (controller and broker in one node) one step settles at most. */
+const SETTLE_ROUNDS_MAX = 64;
+
 export class Broker implements Node<BrokerView> {
   readonly #ctx: BrokerContext;
   readonly #controllerImage: MetadataImage;
   readonly #connections: Connections;
+  readonly #startup: BrokerStartup;
   #started = false;
-  #wasActiveController = false;
 
   constructor(options: BrokerOptions) {
     const config = options.config;
-    assert(config.processRoles.includes("controller"), "a broker without a controller role");
-    const voters = config.controllerQuorumVoters.map((v) => v.id);
-    assert(
-      voters.length === 0 || (voters.length === 1 && voters[0] === config.nodeId),
-      "only a single-voter quorum (this node) is supported",
-    );
+    const voters = quorumVoterIds(config);
+    const isController = config.processRoles.includes("controller");
+    assert(isController === voters.includes(config.nodeId), "controllers are exactly the voters");
     const outbox = new Outbox();
     const diskIo = new DiskIo(outbox);
     const crc = options.crc ?? crc32c;
     const deadlines = new Deadlines(limits.connectionsMax * 2 + limits.partitionsMax + 64);
+    const timers = new Deadlines(limits.connectionsMax * 2 + limits.partitionsMax + 64);
     const image = new MetadataImage();
     this.#controllerImage = new MetadataImage();
     const stateMachine: MetadataStateMachine = {
@@ -73,7 +80,7 @@ export class Broker implements Node<BrokerView> {
       },
     };
     const raft = new RaftCore(
-      raftConfig(config.nodeId, [config.nodeId], { ...options.raftTiming, crc }),
+      raftConfig(config.nodeId, voters, { ...options.raftTiming, crc }),
       { outbox, diskIo, rng: options.rng },
       stateMachine,
     );
@@ -84,6 +91,10 @@ export class Broker implements Node<BrokerView> {
       rng: options.rng,
       crc,
       deadlines,
+      timers,
+      mono: new MonoClock(0),
+      peers: new PeerChannel(config.nodeId, outbox),
+      isBroker: config.processRoles.includes("broker"),
       image,
       controller: new Controller(config, this.#controllerImage, options.rng),
       ops: new ControllerOps(raft, this.#controllerImage, deadlines, outbox),
@@ -93,8 +104,19 @@ export class Broker implements Node<BrokerView> {
       now: 0,
       phase: "starting" as const,
     };
-    const ctx = partial as BrokerContext & { replicas: ReplicaManager };
+    const ctx = partial as unknown as BrokerContext & {
+      replicas: ReplicaManager;
+      lifecycle: BrokerLifecycle;
+      quorum: QuorumController;
+      forwarder: EnvelopeForwarder;
+    };
     ctx.replicas = new ReplicaManager(ctx, options.logFactory ?? partitionLogFactory);
+    const listener = advertisedListener(config);
+    ctx.lifecycle = new BrokerLifecycle(ctx, [
+      { name: listener.name, host: listener.host, port: listener.port },
+    ]);
+    ctx.quorum = new QuorumController(ctx);
+    ctx.forwarder = new EnvelopeForwarder(ctx);
     this.#ctx = ctx;
     image.setListener((change) => this.#onImageChange(change));
     this.#connections = new Connections({
@@ -103,20 +125,36 @@ export class Broker implements Node<BrokerView> {
       close: (connection, reason) => outbox.push({ type: "close", connection, reason }),
       handle: (queued, reply) => handleRequest(this.#ctx, queued, reply),
     });
+    this.#startup = new BrokerStartup(ctx, this.#controllerImage, () => this.#connections.open());
   }
 
   step(now: Millis, input: Input): readonly Effect[] {
     const ctx = this.#ctx;
-    // A node's clock may step back (the simulator jumps clocks, NTP does too): deadlines are
-    // absolute times on this clock, so they simply fire later; nothing assumes time only grows.
+    // A node's clock may step back (the simulator jumps clocks, NTP does too): wall-clock deadlines
+    // fire later; heartbeats, sessions and replication run on the monotonic clock.
     ctx.now = now;
+    ctx.mono.advance(now);
     if (input.type !== "start") {
       assert(this.#started, `${input.type} before start`);
       ctx.raft.tick(now);
     }
     this.#dispatch(input);
-    ctx.replicas.flushChanges();
-    this.#progress();
+    this.#settle();
+    return ctx.outbox.take();
+  }
+
+  /**
+   * Controlled shutdown (what SIGTERM starts in Kafka): the controller moves this broker's
+   * leaderships away and removes it from ISRs; once it says so, the broker stops serving.
+   */
+  beginControlledShutdown(now: Millis): readonly Effect[] {
+    const ctx = this.#ctx;
+    ctx.now = now;
+    ctx.mono.advance(now);
+    ctx.raft.tick(now);
+    if (ctx.isBroker && ctx.phase !== "halted") ctx.lifecycle.beginShutdown();
+    else this.#startup.stop();
+    this.#settle();
     return ctx.outbox.take();
   }
 
@@ -132,19 +170,18 @@ export class Broker implements Node<BrokerView> {
         this.#fireDeadlines();
         return;
       case "peer-message":
-        if (isMetadataMessage(input.message)) {
-          ctx.raft.receive(ctx.now, input.from, input.message);
-        } else {
-          // Data-partition replication is not part of this broker yet.
-          ctx.outbox.mark("broker-ignored-replication-message");
-        }
+        routePeerMessage(ctx, input.from, input.message);
         return;
       case "peer-unreachable":
         ctx.raft.peerUnreachable(ctx.now, input.peer);
+        ctx.lifecycle.onPeerUnreachable(input.peer);
+        ctx.forwarder.onPeerUnreachable(input.peer);
+        ctx.replicas.replication.onPeerUnreachable(input.peer);
         return;
       case "client-request":
-        if (ctx.phase === "halted") {
-          ctx.outbox.push({ type: "close", connection: input.connection, reason: "broker halted" });
+        if (ctx.phase === "halted" || ctx.phase === "stopped" || !ctx.isBroker) {
+          const reason = ctx.isBroker ? `broker ${ctx.phase}` : "a controller-only node";
+          ctx.outbox.push({ type: "close", connection: input.connection, reason });
           return;
         }
         this.#connections.receive(input);
@@ -173,59 +210,30 @@ export class Broker implements Node<BrokerView> {
       const handled = ctx.replicas.onDeadline(key);
       assert(handled, `deadline ${key} has no owner`);
     }
+    for (const key of ctx.timers.takeDue(ctx.mono.now)) {
+      const handled =
+        ctx.quorum.onTimer(key) ||
+        ctx.lifecycle.onTimer(key) ||
+        ctx.forwarder.onTimer(key) ||
+        ctx.replicas.replication.onTimer(key);
+      assert(handled, `timer ${key} has no owner`);
+    }
   }
 
-  /** Moves the startup along and notices the controller losing leadership or halting. */
-  #progress(): void {
+  /** Lets everything the step changed take effect, including messages this node sent itself. */
+  #settle(): void {
     const ctx = this.#ctx;
-    if (ctx.phase === "halted") return;
-    const raft = ctx.raft.view();
-    if (raft.role === "halted") {
-      this.#halt(`metadata quorum halted: ${raft.haltedReason ?? "unknown"}`);
-      return;
-    }
-    const active = ctx.ops.isActive(raft);
-    if (this.#wasActiveController && raft.role !== "leader") {
-      ctx.outbox.mark("controller-leadership-lost");
-      ctx.ops.failAll();
-      this.#controllerImage.restore(ctx.image.snapshot());
-    }
-    this.#wasActiveController = raft.role === "leader";
-    if (ctx.phase === "starting" && active) this.#register();
-  }
-
-  #register(): void {
-    const ctx = this.#ctx;
-    const listener = advertisedListener(ctx.config);
-    const records = ctx.controller.registerBroker(ctx.config.nodeId, ctx.raft.view().logEndOffset, [
-      { name: listener.name, host: listener.host, port: listener.port },
-    ]);
-    ctx.phase = "registering";
-    ctx.ops.submit(ctx.now, records, 0, (outcome) => {
-      if (outcome !== "committed") {
-        ctx.outbox.mark("broker-registration-retried");
-        ctx.phase = "starting";
-        return;
+    for (let round = 0; round < SETTLE_ROUNDS_MAX; round++) {
+      ctx.replicas.flushChanges();
+      this.#startup.progress();
+      if (this.#startup.replicating) {
+        ctx.lifecycle.poll();
+        ctx.replicas.replication.pump();
       }
-      ctx.phase = "loading-logs";
-      ctx.replicas.loadAll(() => this.#ready());
-    });
-  }
-
-  #ready(): void {
-    const ctx = this.#ctx;
-    if (ctx.phase !== "loading-logs") return;
-    ctx.phase = "ready";
-    ctx.replicas.startTimers();
-    ctx.outbox.trace({ type: "node-ready" });
-    this.#connections.open();
-  }
-
-  #halt(reason: string): void {
-    const ctx = this.#ctx;
-    ctx.phase = "halted";
-    ctx.outbox.trace({ type: "broker-halted", reason });
-    ctx.ops.failAll();
+      if (ctx.peers.pendingLocal === 0) return;
+      ctx.peers.drainLocal((message) => routePeerMessage(ctx, ctx.config.nodeId, message));
+    }
+    assert(ctx.peers.pendingLocal === 0, "local messages did not settle");
   }
 
   #applyCommitted(
@@ -266,26 +274,39 @@ export class Broker implements Node<BrokerView> {
         leader: p.leader,
       });
     }
-    ctx.replicas.onImageChange(change);
+    if (ctx.isBroker) ctx.replicas.onImageChange(change);
   }
 
   nextWakeup(): Millis | undefined {
     const ctx = this.#ctx;
-    const raft = ctx.raft.nextWakeup();
-    const own = ctx.deadlines.next();
-    if (raft === undefined) return own;
-    return own === undefined ? raft : Math.min(raft, own);
+    let next = Number.POSITIVE_INFINITY;
+    next = Math.min(next, ctx.raft.nextWakeup() ?? next);
+    next = Math.min(next, ctx.deadlines.next() ?? next);
+    const mono = ctx.timers.next();
+    if (mono !== undefined) next = Math.min(next, ctx.mono.toRaw(mono));
+    return Number.isFinite(next) ? next : undefined;
   }
 
   view(): BrokerView {
     const ctx = this.#ctx;
+    const registration = ctx.image.broker(ctx.config.nodeId);
     return {
       kind: "broker",
       nodeId: ctx.config.nodeId,
+      roles: [...ctx.config.processRoles],
       phase: ctx.phase,
       ready: ctx.phase === "ready",
       controllerId: ctx.ops.controllerId(),
+      activeController: ctx.quorum.active,
+      brokerEpoch: ctx.lifecycle.brokerEpoch,
+      incarnationId: ctx.lifecycle.incarnationId,
+      fenced: registration === undefined || registration.fenced,
       metadataOffset: ctx.image.nextOffset,
+      brokers: ctx.image.brokers().map((b) => ({
+        brokerId: b.brokerId,
+        brokerEpoch: b.brokerEpoch,
+        fenced: b.fenced,
+      })),
       topics: ctx.image.topics().map((t) => t.name),
       partitions: ctx.replicas.views(),
       connections: this.#connections.count,
@@ -304,13 +325,14 @@ export class Broker implements Node<BrokerView> {
       this.#controllerImage.nextOffset >= ctx.image.nextOffset,
       "controller image behind the committed image",
     );
+    const fenced = fencedLeaders(ctx.image);
+    assert(fenced.length === 0, `fenced brokers lead in the committed image: ${fenced}`);
+    ctx.quorum.checkInvariants();
+    ctx.lifecycle.checkInvariants();
     this.#connections.checkInvariants();
     ctx.replicas.checkInvariants();
+    assert(ctx.peers.pendingLocal === 0, "local messages left over after a step");
     assert(ctx.replicas.pendingProduces <= limits.pendingProducesMax, "pending produces");
     assert(ctx.replicas.parkedFetches <= limits.parkedFetchesMax, "parked fetches");
   }
-}
-
-function isMetadataMessage(message: PeerMessage): message is MetadataMessage {
-  return message.type.startsWith("raft-");
 }

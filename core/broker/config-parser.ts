@@ -107,12 +107,21 @@ function checkCoherence(c: BrokerConfigValues): string[] {
       errors.push(`controller.quorum.voters: node.id ${c.nodeId} is a controller but not a voter`);
     }
   }
-  // Until multi-node clusters arrive, a node is its own one-voter quorum (combined mode).
-  if (!c.processRoles.includes("broker") || !c.processRoles.includes("controller")) {
-    errors.push("process.roles: only combined mode (broker,controller) is supported yet");
+  if (c.processRoles.includes("broker") && !c.processRoles.includes("controller")) {
+    if (c.controllerQuorumVoters.length === 0) {
+      errors.push("controller.quorum.voters: a broker-only node needs the voters to find them");
+    }
   }
-  if (c.controllerQuorumVoters.some((v) => v.id !== c.nodeId)) {
-    errors.push("controller.quorum.voters: only this node as the single voter is supported yet");
+  if (
+    !c.processRoles.includes("controller") &&
+    c.controllerQuorumVoters.some((v) => v.id === c.nodeId)
+  ) {
+    errors.push(
+      `controller.quorum.voters: node.id ${c.nodeId} is a voter without the controller role`,
+    );
+  }
+  if (c.brokerSessionTimeoutMs <= c.brokerHeartbeatIntervalMs) {
+    errors.push("broker.session.timeout.ms must be above broker.heartbeat.interval.ms");
   }
   return errors;
 }

@@ -82,6 +82,26 @@ export interface BrokerConfig {
   readonly compressionType: string;
   readonly uncleanLeaderElectionEnable: boolean;
   readonly replicaLagTimeMaxMs: Millis;
+  /** replica.fetch.wait.max.ms: the long poll a follower's fetch asks for. */
+  readonly replicaFetchWaitMaxMs: Millis;
+  /** replica.fetch.min.bytes: what a follower's fetch waits for. */
+  readonly replicaFetchMinBytes: Bytes;
+  /** replica.fetch.max.bytes: per partition of a follower's fetch. */
+  readonly replicaFetchMaxBytes: Bytes;
+  /** replica.fetch.response.max.bytes: per follower fetch response. */
+  readonly replicaFetchResponseMaxBytes: Bytes;
+  /** replica.fetch.backoff.ms: a follower's pause after a fetch error. */
+  readonly replicaFetchBackoffMs: Millis;
+  /** replica.socket.timeout.ms: a follower's fetch unanswered this long (beyond its wait) is lost. */
+  readonly replicaSocketTimeoutMs: Millis;
+  /** broker.heartbeat.interval.ms: how often a broker tells the controller it is alive. */
+  readonly brokerHeartbeatIntervalMs: Millis;
+  /** broker.session.timeout.ms: no heartbeat this long and the controller fences the broker. */
+  readonly brokerSessionTimeoutMs: Millis;
+  /** auto.leader.rebalance.enable: move leadership back to preferred replicas periodically. */
+  readonly autoLeaderRebalanceEnable: boolean;
+  /** leader.imbalance.check.interval.seconds, in ms: how often the controller rebalances. */
+  readonly leaderImbalanceCheckIntervalMs: Millis;
   /** fetch.max.bytes: the most a consumer Fetch response may carry (after its first batch). */
   readonly fetchMaxBytes: Bytes;
   readonly offsetsTopicNumPartitions: number;
@@ -136,6 +156,16 @@ export const defaultBrokerConfig: BrokerConfig = {
   compressionType: "producer",
   uncleanLeaderElectionEnable: false,
   replicaLagTimeMaxMs: 30_000,
+  replicaFetchWaitMaxMs: 500,
+  replicaFetchMinBytes: 1,
+  replicaFetchMaxBytes: 1_048_576,
+  replicaFetchResponseMaxBytes: 10_485_760,
+  replicaFetchBackoffMs: 1_000,
+  replicaSocketTimeoutMs: 30_000,
+  brokerHeartbeatIntervalMs: 2_000,
+  brokerSessionTimeoutMs: 9_000,
+  autoLeaderRebalanceEnable: true,
+  leaderImbalanceCheckIntervalMs: 300_000,
   fetchMaxBytes: 57_671_680,
   offsetsTopicNumPartitions: 50,
   offsetsTopicReplicationFactor: 3,
@@ -173,6 +203,20 @@ export function assertBrokerConfig(c: BrokerConfig): void {
   assert(c.logBackgroundSyncMs >= 1, `background sync ${c.logBackgroundSyncMs}`);
   assert(c.logCleanupPolicy.length > 0, "cleanup.policy is empty");
   assert(c.advertisedListeners.length > 0, "no advertised listener");
+  assert(c.brokerHeartbeatIntervalMs >= 1, "broker.heartbeat.interval.ms");
+  assert(
+    c.brokerSessionTimeoutMs > c.brokerHeartbeatIntervalMs,
+    "broker.session.timeout.ms must exceed broker.heartbeat.interval.ms",
+  );
+  assert(c.replicaFetchMaxBytes >= 1 && c.replicaFetchResponseMaxBytes >= 1, "replica fetch bytes");
+  assert(c.replicaSocketTimeoutMs >= 1 && c.leaderImbalanceCheckIntervalMs >= 1, "intervals");
+  assert(c.processRoles.length > 0, "process.roles is empty");
+}
+
+/** The voter ids of the metadata quorum: controller.quorum.voters, or this node alone. */
+export function quorumVoterIds(c: BrokerConfig): NodeId[] {
+  if (c.controllerQuorumVoters.length === 0) return [c.nodeId];
+  return c.controllerQuorumVoters.map((v) => v.id);
 }
 
 /** The listener clients are told about: the first advertised one. */

@@ -5,7 +5,7 @@
 import { ErrorCode } from "../error-codes.ts";
 import type { NodeId } from "../ids.ts";
 import { limits } from "../limits.ts";
-import type { BrokerListener, MetadataRecord } from "../metadata/records.ts";
+import type { MetadataRecord } from "../metadata/records.ts";
 import type {
   CreatableTopic,
   CreatableTopicResult,
@@ -199,38 +199,6 @@ export class Controller {
     const assignment = sorted.map((a) => a.brokerIds);
     const problem = assignmentProblem(this.#image, assignment, assignment[0]?.length ?? 0);
     return problem ?? (assignment as NodeId[][]);
-  }
-
-  /**
-   * A broker (re)starting: its registration with a new incarnation and epoch (the offset of this
-   * very record, KIP-631), its unfencing once registered, and leadership of its partitions again
-   * with a bumped leader epoch — a restart is a new leader term, which KIP-101 truncation relies on.
-   */
-  registerBroker(
-    brokerId: NodeId,
-    brokerEpoch: number,
-    listeners: readonly BrokerListener[],
-  ): MetadataRecord[] {
-    const incarnationId = freshId(this.#rng, "incarnation-id", () => false);
-    const records: MetadataRecord[] = [
-      { type: "register-broker", brokerId, incarnationId, brokerEpoch, listeners },
-      { type: "unfence-broker", brokerId, brokerEpoch },
-    ];
-    for (const topic of this.#image.topics()) {
-      for (const p of topic.partitions) {
-        const leads = p.leader === brokerId || (p.leader === -1 && p.isr.includes(brokerId));
-        if (!leads) continue;
-        records.push({
-          type: "partition-change",
-          topicId: p.topicId,
-          partition: p.partition,
-          leader: brokerId,
-          leaderEpoch: p.leaderEpoch + 1,
-          partitionEpoch: p.partitionEpoch + 1,
-        });
-      }
-    }
-    return records;
   }
 
   deleteTopics(names: readonly string[]): ControllerPlan<DeletableTopicResult> {

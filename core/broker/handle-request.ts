@@ -1,6 +1,7 @@
 // Routes one client request to its handler. Every API of the client API has an answer: the data
 // path (replica manager), the admin path (controller), or the "not here yet" answers.
 
+import type { ApiName } from "../protocol/index.ts";
 import type { BrokerContext } from "./broker-context.ts";
 import type { QueuedRequest, Reply } from "./connections.ts";
 import { handleCreatePartitions, handleCreateTopics, handleDeleteTopics } from "./handle-admin.ts";
@@ -8,7 +9,36 @@ import { handleAlterConfigs, handleDescribeConfigs } from "./handle-configs.ts";
 import { handleMetadata } from "./handle-metadata.ts";
 import { unavailableResponse } from "./handle-unavailable.ts";
 
+/** The admin APIs a broker forwards to the active controller (the controller's own work). */
+export const forwardedApis: ReadonlySet<ApiName> = new Set<ApiName>([
+  "CreateTopics",
+  "DeleteTopics",
+  "CreatePartitions",
+  "AlterConfigs",
+]);
+
+/** How long a forwarded request without a timeout of its own may wait for its answer. */
+const FORWARD_TIMEOUT_DEFAULT_MS = 30_000;
+
 export function handleRequest(ctx: BrokerContext, queued: QueuedRequest, reply: Reply): void {
+  const request = queued.request;
+  if (forwardedApis.has(request.api) && !ctx.ops.isActive()) {
+    // Not the active controller: forward (KIP-590); without an answer, answer NOT_CONTROLLER here.
+    const body = request.body as { readonly timeoutMs?: number };
+    const sent = ctx.forwarder.forward(
+      request,
+      body.timeoutMs ?? FORWARD_TIMEOUT_DEFAULT_MS,
+      (response) => {
+        if (response !== null && response.api === request.api) reply.respond(response);
+        else handleLocally(ctx, queued, reply);
+      },
+    );
+    if (sent) return;
+  }
+  handleLocally(ctx, queued, reply);
+}
+
+function handleLocally(ctx: BrokerContext, queued: QueuedRequest, reply: Reply): void {
   const request = queued.request;
   switch (request.api) {
     case "Produce":

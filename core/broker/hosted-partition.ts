@@ -1,12 +1,13 @@
-// One partition replica on this broker: registration (leader, epoch, ISR), log, and the high
-// watermark rule: min LEO over the ISR, also bounded by the leader's durable offset with an
-// fsync-before-ack setting, so consumers never read what a crash of the leader could lose.
+// One partition replica on this broker: registration (leader, epoch, ISR), log, and its role in
+// replication — a LeaderPartition (which alone moves the high watermark: min over the ISR of what
+// each member acknowledged) or a FollowerPartition — as the metadata image says.
 
 import { assert } from "../assert.ts";
-import type { NodeId, Offset } from "../ids.ts";
+import type { NodeId } from "../ids.ts";
 import type { Outbox } from "../outbox.ts";
+import type { FollowerPartition } from "../replication/follower-partition.ts";
+import type { LeaderPartition } from "../replication/leader-partition.ts";
 import type { PartitionView } from "./broker-view.ts";
-import { type BrokerConfig, FsyncBeforeAck } from "./config.ts";
 import type { HostedLog } from "./hosted-log.ts";
 import type { PartitionRegistration } from "./metadata-image.ts";
 import type { PartitionStateEvent } from "./trace-events.ts";
@@ -18,6 +19,10 @@ export class HostedPartition {
   removed = false;
   /** Records appended since the broker last asked this log for a sync (flush.messages). */
   unflushedRecords = 0;
+  /** Set while this broker leads the partition (and its log is online). */
+  leader: LeaderPartition | null = null;
+  /** Set while this broker follows the partition (and its log is online). */
+  follower: FollowerPartition | null = null;
   #lastState: PartitionStateEvent | undefined;
 
   constructor(registration: PartitionRegistration, log: HostedLog) {
@@ -41,29 +46,15 @@ export class HostedPartition {
     return this.registration.leaderEpoch;
   }
 
-  /** Leader of the partition, with its log recovered and online. */
+  /** Leader of the partition as the image says, its log online, its LeaderPartition running. */
   isServingLeader(self: NodeId): boolean {
-    return this.registration.leader === self && this.log.status === "online" && !this.removed;
-  }
-
-  /**
-   * The high watermark this leader may expose now. Only this broker's replica is tracked yet; the
-   * replication layer will feed followers' log end offsets in here (min over the ISR).
-   */
-  leaderHighWatermark(config: BrokerConfig): Offset {
-    assert(this.registration.isr.length <= 1, "ISR beyond the leader needs replication");
-    const log = this.log;
-    const durableBound = config.fsyncBeforeAck !== FsyncBeforeAck.none;
-    return durableBound ? Math.min(log.logEndOffset, log.durableOffset) : log.logEndOffset;
-  }
-
-  /** Moves the HW up if the rule allows; true when it moved. */
-  advanceHighWatermark(config: BrokerConfig): boolean {
-    if (this.log.status !== "online") return false;
-    const target = this.leaderHighWatermark(config);
-    if (target <= this.log.highWatermark) return false;
-    this.log.setHighWatermark(target);
-    return true;
+    return (
+      this.registration.leader === self &&
+      this.log.status === "online" &&
+      !this.removed &&
+      this.leader !== null &&
+      this.leader.leaderEpoch === this.registration.leaderEpoch
+    );
   }
 
   /** Emits `partition-state` if anything the viewer draws changed since the last one. */
@@ -96,6 +87,8 @@ export class HostedPartition {
       leader: r.leader,
       leaderEpoch: r.leaderEpoch,
       isr: r.isr,
+      role: this.leader !== null ? "leader" : this.follower !== null ? "follower" : "none",
+      maximalIsr: this.leader?.maximalIsr ?? [],
       status: this.log.status,
       logStartOffset: this.log.logStartOffset,
       logEndOffset: this.log.logEndOffset,
@@ -110,7 +103,10 @@ export class HostedPartition {
     assert(log.logStartOffset <= log.highWatermark, `${this.key}: log start above HW`);
     assert(log.highWatermark <= log.logEndOffset, `${this.key}: HW above LEO`);
     assert(log.durableOffset <= log.logEndOffset, `${this.key}: durable offset above LEO`);
+    assert(this.leader === null || this.follower === null, `${this.key}: leader and follower`);
     log.checkInvariants();
+    this.leader?.checkInvariants();
+    this.follower?.checkInvariants();
   }
 }
 

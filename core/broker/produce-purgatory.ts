@@ -138,7 +138,12 @@ export class ProducePurgatory {
       return refuse(offline ? ErrorCode.KAFKA_STORAGE_ERROR : ErrorCode.NOT_LEADER_OR_FOLLOWER);
     }
     const config = this.#replicas.topicConfig(topic);
-    if (pending.acks === -1 && hosted.registration.isr.length < config.minInsyncReplicas) {
+    const leader = hosted.leader;
+    assert(leader !== null, "a serving leader without its LeaderPartition");
+    // Kafka's rule: the committed ISR must hold min.insync.replicas, whatever the replication factor.
+    const isrTooSmall =
+      leader.acksAllError() !== ErrorCode.NONE || leader.isr.length < config.minInsyncReplicas;
+    if (pending.acks === -1 && isrTooSmall) {
       return refuse(ErrorCode.NOT_ENOUGH_REPLICAS);
     }
     const checked = validateProduceRecords(data.records, config, ctx.now, ctx.crc);
@@ -237,10 +242,14 @@ export class ProducePurgatory {
     if (!w.hosted.isServingLeader(self) || w.hosted.leaderEpoch !== w.leaderEpoch) {
       return ErrorCode.NOT_LEADER_OR_FOLLOWER;
     }
-    const covered =
-      (!w.needsHighWatermark || log.highWatermark >= w.endOffset) &&
-      (!w.needsDurable || log.durableOffset >= w.endOffset);
-    return covered ? ErrorCode.NONE : undefined;
+    if (w.needsDurable && log.durableOffset < w.endOffset) return undefined;
+    if (!w.needsHighWatermark) return ErrorCode.NONE;
+    // acks=all: Kafka's checkEnoughReplicasReachOffset (the HW covers the records, and the ISR
+    // still meets min.insync.replicas; NOT_ENOUGH_REPLICAS_AFTER_APPEND otherwise).
+    const leader = w.hosted.leader;
+    assert(leader !== null, "a serving leader without its LeaderPartition");
+    const check = leader.checkEnoughReplicasReachOffset(w.endOffset);
+    return check.done ? check.errorCode : undefined;
   }
 
   #settle(pending: PendingProduce, w: Waiting, errorCode: number): void {

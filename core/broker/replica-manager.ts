@@ -32,6 +32,7 @@ import {
   writeFolderTopicId,
 } from "./partition-folder.ts";
 import { ProducePurgatory } from "./produce-purgatory.ts";
+import { ReplicationManager } from "./replication-manager.ts";
 import { resolveTopicConfig, type TopicConfig } from "./topic-config.ts";
 
 export class ReplicaManager {
@@ -45,8 +46,13 @@ export class ReplicaManager {
   readonly #topicConfigs = new Map<string, TopicConfig>();
   readonly produces: ProducePurgatory;
   readonly fetches: FetchPurgatory;
+  readonly replication: ReplicationManager;
   readonly #duties: LogDuties;
   #loading = 0;
+  /** A hosted log went offline after a disk error (its directory failed, in Kafka's words). */
+  logDirFailed = false;
+  /** loadAll() has listed the folders: new replicas open as the image names them. */
+  #opening = false;
   #onLoaded: (() => void) | undefined;
 
   constructor(ctx: BrokerContext, logFactory: HostedLogFactory) {
@@ -54,6 +60,7 @@ export class ReplicaManager {
     this.#logFactory = logFactory;
     this.produces = new ProducePurgatory(this);
     this.fetches = new FetchPurgatory(this);
+    this.replication = new ReplicationManager(ctx);
     this.#duties = new LogDuties(ctx, (p) => this.touch(p));
   }
 
@@ -63,6 +70,11 @@ export class ReplicaManager {
 
   get parkedFetches(): number {
     return this.fetches.size;
+  }
+
+  /** Every hosted replica, in the order they were opened. */
+  hostedPartitions(): IterableIterator<HostedPartition> {
+    return this.#hosted.values();
   }
 
   /** The hosted replica of a partition, if this broker has one (loading or online). */
@@ -113,18 +125,22 @@ export class ReplicaManager {
   }
 
   /**
-   * Called after anything that may move offsets: advance high watermarks, complete produces
-   * waiting on them, wake parked fetches, emit partition-state events, reschedule maintenance.
+   * Called after anything that may move offsets or roles: make each touched replica leader or
+   * follower as the image says, let leaders advance their high watermarks, complete produces
+   * waiting on them, wake parked fetches (consumers' and followers'), emit partition-state events.
    */
   flushChanges(): void {
-    for (let round = 0; round < 4 && this.#touched.size > 0; round++) {
+    const now = this.ctx.mono.now;
+    for (let round = 0; round < 8 && this.#touched.size > 0; round++) {
       const touched = [...this.#touched];
       this.#touched.clear();
       for (const p of touched) {
-        if (p.isServingLeader(this.ctx.config.nodeId)) p.advanceHighWatermark(this.ctx.config);
+        this.replication.reconcile(p);
+        p.leader?.onLogAdvanced(now);
         p.emitState(this.ctx.outbox);
         this.produces.partitionChanged(p);
         this.fetches.partitionChanged(p);
+        this.replication.fetchServer.partitionChanged(p);
       }
     }
   }
@@ -174,8 +190,8 @@ export class ReplicaManager {
       this.touch(existing);
       return;
     }
-    // Before the broker is registered, logs are opened all together by loadAll().
-    if (this.ctx.phase === "ready") this.#open(registration, () => {});
+    // Until loadAll() lists the folders, logs wait to be opened all together by it.
+    if (this.#opening) this.#open(registration, () => {});
   }
 
   #reconcile(): void {
@@ -195,6 +211,7 @@ export class ReplicaManager {
     for (const p of this.#hosted.values()) {
       if (p.topic === topic && p.log.status === "online") {
         p.log.reconfigure(config);
+        this.replication.reconfigure(p);
         this.touch(p);
       }
     }
@@ -220,6 +237,7 @@ export class ReplicaManager {
         },
         onOffline: () => {
           ctx.outbox.mark("partition-log-offline");
+          this.logDirFailed = true;
           if (hosted !== undefined) this.touch(hosted);
         },
       },
@@ -263,10 +281,12 @@ export class ReplicaManager {
     if (hosted === undefined) return;
     this.#hosted.delete(key);
     hosted.removed = true;
+    this.replication.drop(hosted);
     this.#duties.forget(hosted);
     this.ctx.outbox.mark(`partition-removed-${why.replaceAll(" ", "-")}`);
     this.produces.partitionChanged(hosted);
     this.fetches.partitionChanged(hosted);
+    this.replication.fetchServer.partitionChanged(hosted);
     // From now on a new log for this folder waits until this one's files are gone.
     const folder = partitionFolder(topic, partition);
     if (!this.#destroying.has(folder)) this.#destroying.set(folder, []);
@@ -294,13 +314,14 @@ export class ReplicaManager {
   /** Startup: stray folders deleted, then every hosted log recovered; `done` once all are. */
   loadAll(done: () => void): void {
     const ctx = this.ctx;
-    const self = ctx.config.nodeId;
-    const hosted = ctx.image
-      .topics()
-      .flatMap((t) => t.partitions)
-      .filter((p) => p.replicas.includes(self));
-    const wanted = new Set(hosted.map((p) => partitionFolder(p.topic, p.partition)));
     ctx.diskIo.submit({ type: "list", dir: "" }, (listed) => {
+      // The image as it is now: partitions it gains from here on are opened one by one.
+      const self = ctx.config.nodeId;
+      const hosted = ctx.image
+        .topics()
+        .flatMap((t) => t.partitions)
+        .filter((p) => p.replicas.includes(self));
+      const wanted = new Set(hosted.map((p) => partitionFolder(p.topic, p.partition)));
       const entries = listed.ok && listed.type === "list" ? listed.entries : [];
       for (const entry of entries) {
         if (entry.kind !== "dir" || entry.name === METADATA_FOLDER || wanted.has(entry.name))
@@ -309,6 +330,7 @@ export class ReplicaManager {
         ctx.outbox.mark("stray-partition-folder-deleted");
         deleteFolderFiles(ctx.diskIo, entry.name, () => {});
       }
+      this.#opening = true;
       this.#loading = hosted.length;
       this.#onLoaded = done;
       if (hosted.length === 0) this.#loaded();
@@ -367,6 +389,7 @@ export class ReplicaManager {
     }
     this.produces.checkInvariants();
     this.fetches.checkInvariants();
+    this.replication.checkInvariants();
   }
 
   /** The current time, for purgatories. */

@@ -66,4 +66,19 @@ export type BrokerTraceEvent =
       readonly offset: Offset;
       readonly recordType: string;
     }
-  | { readonly type: "broker-halted"; readonly reason: string };
+  | { readonly type: "broker-halted"; readonly reason: string }
+  /** This incarnation got its broker epoch from the active controller (KIP-631). */
+  | {
+      readonly type: "broker-registered";
+      readonly brokerEpoch: Offset;
+      readonly incarnationId: string;
+    }
+  /** The active controller heard nothing from a broker for broker.session.timeout.ms. */
+  | {
+      readonly type: "broker-session-expired";
+      readonly brokerId: number;
+      readonly brokerEpoch: Offset;
+      readonly silentMs: number;
+    }
+  /** A controlled shutdown finished: the broker leads nothing and stopped serving. */
+  | { readonly type: "broker-stopped" };

@@ -85,12 +85,26 @@ describe("parseBrokerProperties", () => {
     ["num.partitions=1\nnum.partitions=2", "line 2: num.partitions: set more than once"],
     ["just a line", 'line 1: "just a line" is not key=value'],
     ["node.id=1\ncontroller.quorum.voters=2@h:1", "node.id 1 is a controller but not a voter"],
-    ["process.roles=broker", "only combined mode (broker,controller) is supported yet"],
-    ["controller.quorum.voters=1@a:1,2@b:1", "only this node as the single voter is supported yet"],
+    ["process.roles=broker", "a broker-only node needs the voters"],
+    [
+      "process.roles=broker\ncontroller.quorum.voters=1@a:1,2@b:1",
+      "node.id 1 is a voter without the controller role",
+    ],
+    ["broker.session.timeout.ms=1000\nbroker.heartbeat.interval.ms=2000", "must be above"],
   ])("rejects %j", (text, message) => {
     const result = parseBrokerProperties(text);
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.error.join("; ")).toContain(message);
+  });
+
+  it.each([
+    ["controller.quorum.voters=1@a:1,2@b:1,3@c:1", [1, 2, 3]],
+    ["node.id=4\nprocess.roles=broker\ncontroller.quorum.voters=1@a:1,2@b:1,3@c:1", [1, 2, 3]],
+    ["node.id=2\nprocess.roles=controller\ncontroller.quorum.voters=1@a:1,2@b:1", [1, 2]],
+  ])("accepts the cluster roles and voters of %j", (text, voters) => {
+    const result = parseBrokerProperties(text);
+    expect(result.ok).toBe(true);
+    if (result.ok) expect(result.value.controllerQuorumVoters.map((v) => v.id)).toEqual(voters);
   });
 
   it("reports every bad line, not just the first", () => {
