@@ -260,14 +260,17 @@ class SegmentLoop {
    * Reads segment `i` batch by batch, rebuilding its indexes. Trusted segments are checked for
    * framing only (bit rot there is caught when read) and only that segment is cut at a break;
    * from the recovery point on every CRC is checked and the log ends at the first bad batch.
+   * A bad batch is read a second time before the log is cut there: a read can return a flipped
+   * bit once (a transient error), and cutting on it would drop synced, acknowledged records.
    */
-  #scan(i: number, trusted: boolean): void {
+  #scan(i: number, trusted: boolean, reread = false): void {
     const ctx = this.#ctx;
     const findings = this.#findings;
     const base = this.#bases[i]!;
     const size = this.#listing.segments.get(base)!;
     const nextBase = this.#bases[i + 1];
     const segment = Segment.empty(base);
+    const scannedBefore = findings.scannedBytes;
     if (!trusted) findings.scanFrom ??= base;
     const visit = (batch: Uint8Array, header: RecordBatchHeader, position: number) => {
       const last = lastOffset(header);
@@ -290,9 +293,15 @@ class SegmentLoop {
       crc: trusted ? null : ctx.crc,
       unchanged: () => ctx.state.phase === "recovering",
     };
-    scanSegment(ctx.io, options, visit, (outcome) =>
-      this.#scanned(i, trusted, segment, size, outcome),
-    );
+    scanSegment(ctx.io, options, visit, (outcome) => {
+      if (outcome.type === "invalid" && !trusted && !reread) {
+        ctx.outbox.mark("log-recovery-rereads-bad-batch");
+        findings.scannedBytes = scannedBefore;
+        this.#scan(i, trusted, true);
+        return;
+      }
+      this.#scanned(i, trusted, segment, size, outcome);
+    });
   }
 
   #scanned(
@@ -349,8 +358,11 @@ class SegmentLoop {
   #plausible(header: RecordBatchHeader, segment: Segment): boolean {
     if (this.#dense && header.baseOffset !== segment.nextOffset) return false;
     if (this.#fileEpochs === null || lastOffset(header) < this.#logStart) return true;
-    const expected = this.#fileEpochs.epochAt(Math.max(header.baseOffset, this.#logStart));
-    return header.partitionLeaderEpoch === expected;
+    const at = Math.max(header.baseOffset, this.#logStart);
+    // Below the first epoch the file still knows, it has nothing to say.
+    const first = this.#fileEpochs.entries()[0];
+    if (first === undefined || at < first.startOffset) return true;
+    return header.partitionLeaderEpoch === this.#fileEpochs.epochAt(at);
   }
 
   /** Deletes every segment after `i`, newest first (each step leaves a prefix); returns bytes. */

@@ -90,8 +90,10 @@ function moveLogStart(ctx: LogContext, logStart: number): void {
   const state = ctx.state;
   state.logStartOffset = logStart;
   state.cleanerCheckpoint = Math.max(state.cleanerCheckpoint, logStart);
-  if (state.epochs.truncateFromStart(logStart)) writeEpochCheckpoint(ctx);
+  // The log start offset first: an epoch file forgetting epochs below a log start that a crash
+  // then reverted would make recovery doubt the batches between the two.
   writeLogCheckpoint(ctx, undefined);
+  if (state.epochs.truncateFromStart(logStart)) writeEpochCheckpoint(ctx);
 }
 
 /** DeleteRecords: offsets below `offset` are gone for readers; whole segments below it are deleted. */

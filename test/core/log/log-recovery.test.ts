@@ -3,6 +3,8 @@
 // interrupted work, and rebuilds what a lost checkpoint held.
 
 import { describe, expect, it } from "vitest";
+import { crc32c } from "../../../core/log/crc32c.ts";
+import { encodeLeaderEpochCheckpoint } from "../../../core/log/leader-epoch-cache.ts";
 import { encodeBatch } from "../../../core/log/record-batch.ts";
 import type { TraceEvent } from "../../../core/trace.ts";
 import { LogHarness, text } from "./log-harness.ts";
@@ -167,6 +169,38 @@ describe("leader epochs and the log start offset", () => {
     const after = h.restart();
     expect(after.log.view().leaderEpochs).toEqual(epochs);
     expect(after.marks()).toContain("log-recovery-checkpoint-unusable");
+  });
+
+  it("does not doubt batches below the first epoch its checkpoint file still knows", () => {
+    const h = LogHarness.open();
+    h.appendValues(10, { epoch: 2 });
+    h.sync();
+    // As if the epoch file had forgotten epochs below offset 7 while the log start stayed at 0.
+    const moved = encodeLeaderEpochCheckpoint([{ epoch: 2, startOffset: 7 }], crc32c);
+    h.disk.execute({
+      type: "write",
+      path: "t-0/leader-epoch-checkpoint",
+      position: 0,
+      bytes: moved,
+    });
+    h.disk.execute({ type: "truncate", path: "t-0/leader-epoch-checkpoint", size: moved.length });
+    h.disk.execute({ type: "delete", path: "t-0/partition-checkpoint" });
+    const after = h.restart();
+    expect(after.log.logEndOffset).toBe(10);
+    expect(after.readAll()).toHaveLength(10);
+  });
+
+  it("refuses a tail batch whose leader epoch disagrees with the epoch checkpoint", () => {
+    const h = LogHarness.open();
+    h.appendValues(5, { epoch: 1 });
+    h.sync();
+    h.disk.execute({ type: "delete", path: "t-0/partition-checkpoint" });
+    const path = "t-0/00000000000000000000.log";
+    const size = h.disk.cachedBytes(path)!.length;
+    h.disk.corrupt(path, size - 70 + 15, 0x04); // partitionLeaderEpoch of the last batch, outside the CRC
+    const after = h.restart();
+    expect(after.log.logEndOffset).toBe(4);
+    expect(after.marks()).toContain("log-recovery-truncated-tail");
   });
 
   it("starts empty at the log start offset when a crash lost the data up to it", () => {
