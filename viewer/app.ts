@@ -3,9 +3,10 @@
 // must be redrawn; drawing happens once per animation frame.
 // Invariant: the panels show the cluster state of exactly the cursor event once its state arrives.
 
+import { announce, drawClock } from "./clock-bar.ts";
 import type { ClusterState } from "./cluster-state.ts";
 import { formatLink, type LinkView, parseLink, type Selection } from "./deep-link.ts";
-import { formatCount, formatTime } from "./format.ts";
+import { formatTime } from "./format.ts";
 import type { IndexData } from "./index-data.ts";
 import { nodeLines, partitionLines } from "./inspect-text.ts";
 import { eventAtTime, eventOfSeq, messageOfId, stepNode, stepNotable } from "./navigation.ts";
@@ -18,7 +19,6 @@ import { Overview } from "./panels/overview.ts";
 import { PartitionsTable } from "./panels/partitions-table.ts";
 import { Timeline } from "./panels/timeline.ts";
 import { Playback } from "./playback.ts";
-import { speedLabel, speeds } from "./speed.ts";
 import { clampWindow, follow, openingWindow, pan, type TimeWindow, zoom } from "./time-window.ts";
 import type { WorkerClient } from "./worker-client.ts";
 
@@ -53,6 +53,9 @@ export class App {
   /** Resolvers waiting for the panels to show a given cursor (the test hook uses them). */
   #shownWaiters: { idx: number; resolve: () => void }[] = [];
   frames = 0;
+  /** States shown in the panels so far, and when the first base draw with data happened. */
+  statesShown = 0;
+  firstDrawAt: number | null = null;
 
   constructor(client: WorkerClient) {
     const app = this;
@@ -248,6 +251,7 @@ export class App {
 
   #showState(state: ClusterState): void {
     this.state = state;
+    this.statesShown++;
     const data = this.data;
     this.#diagram.update(state, data?.info.nodes ?? []);
     this.#partitions.update(state, this.chartPartition);
@@ -352,6 +356,7 @@ export class App {
   step(dir: 1 | -1): void {
     this.playback.pause();
     this.setCursor(this.cursor + dir, { reveal: true });
+    announce(this);
   }
 
   stepNotable(dir: 1 | -1): void {
@@ -360,6 +365,7 @@ export class App {
     this.playback.pause();
     const next = stepNotable(data, this.cursor, dir);
     if (next >= 0) this.setCursor(next, { reveal: true });
+    announce(this);
   }
 
   stepNode(dir: 1 | -1): void {
@@ -392,31 +398,12 @@ export class App {
     const dirty = new Set(this.#dirty);
     this.#dirty.clear();
     this.frames++;
-    if (dirty.has("base")) this.timeline.drawBase();
-    else if (dirty.has("overlay")) this.timeline.drawOverlay();
+    if (dirty.has("base")) {
+      this.timeline.drawBase();
+      if (this.firstDrawAt === null && this.data !== null) this.firstDrawAt = performance.now();
+    } else if (dirty.has("overlay")) this.timeline.drawOverlay();
     if (dirty.has("overview")) this.overview.draw();
     if (dirty.has("list")) this.list.render();
-    if (dirty.has("clock")) this.#drawClock();
-  }
-
-  #drawClock(): void {
-    const data = this.data;
-    $("time").textContent = `t = ${formatTime(this.cursorTime())}`;
-    $("position").textContent =
-      data === null
-        ? "no trace"
-        : `event ${formatCount(this.cursor + 1)} / ${formatCount(data.count)}${data.partial ? "…" : ""}`;
-    const play = $("play");
-    const playing = this.playback.playing;
-    play.textContent = playing ? "❚❚ Pause" : "▶ Play";
-    play.setAttribute("aria-label", playing ? "Pause" : "Play");
-    ($("speed") as HTMLInputElement).value = String(this.playback.speedIndex);
-    $("speed-value").textContent = speedLabel(speeds[this.playback.speedIndex]!);
-    const w = this.window;
-    const messages = this.timeline.messages;
-    $("window-label").textContent = `${formatTime(w.t0)} – ${formatTime(w.t1)}`;
-    const note = $("density-note");
-    note.hidden = !messages.density;
-    note.textContent = `${formatCount(messages.visible)} messages in view: showing send density — zoom in (W) for arrows`;
+    if (dirty.has("clock")) drawClock(this);
   }
 }

@@ -44,6 +44,17 @@ export interface ViewerHook {
   };
   window(): TimeWindow;
   lastDrawMs(): number;
+  /** ms from navigation start to the first timeline drawn with data (null before). */
+  firstRenderMs(): number | null;
+  /**
+   * Drags the cursor across the whole trace for `durationMs` (one move per frame, as a pointer
+   * drag on the overview would) and reports the frame rate and how often the panels caught up.
+   */
+  scrub(durationMs: number): Promise<{
+    readonly fps: number;
+    readonly panelUpdatesPerSecond: number;
+    readonly p95FrameMs: number;
+  }>;
   frames(): number;
   openText(text: string, scenario?: string): void;
 }
@@ -56,6 +67,31 @@ interface HookDeps {
 
 function frame(): Promise<void> {
   return new Promise((resolve) => requestAnimationFrame(() => resolve()));
+}
+
+async function scrub(app: App, durationMs: number) {
+  const data = app.data;
+  if (data === null) return { fps: 0, panelUpdatesPerSecond: 0, p95FrameMs: 0 };
+  app.playback.pause();
+  const start = performance.now();
+  const shownBefore = app.statesShown;
+  const frames: number[] = [];
+  let last = start;
+  for (;;) {
+    const now = await new Promise<number>((resolve) => requestAnimationFrame(resolve));
+    frames.push(now - last);
+    last = now;
+    const f = (now - start) / durationMs;
+    if (f >= 1) break;
+    app.setCursor(eventAtTime(data, data.tMin + f * (data.tMax - data.tMin)), { reveal: true });
+  }
+  const elapsed = (last - start) / 1000;
+  const sorted = frames.slice(1).sort((a, b) => a - b);
+  return {
+    fps: frames.length / elapsed,
+    panelUpdatesPerSecond: (app.statesShown - shownBefore) / elapsed,
+    p95FrameMs: sorted[Math.floor(sorted.length * 0.95)] ?? 0,
+  };
 }
 
 export function installTestHook(app: App, deps: HookDeps): void {
@@ -110,6 +146,8 @@ export function installTestHook(app: App, deps: HookDeps): void {
     }),
     window: () => app.window,
     lastDrawMs: () => app.timeline.lastDrawMs,
+    firstRenderMs: () => app.firstDrawAt,
+    scrub: (durationMs) => scrub(app, durationMs),
     frames: () => app.frames,
     openText: deps.openText,
   };

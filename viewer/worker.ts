@@ -19,8 +19,8 @@ interface WorkerScope {
 
 const scope = self as unknown as WorkerScope;
 /** The first partial index goes out after this many events or this long, whichever comes first. */
-const firstSliceEvents = 60_000;
-const firstSliceMs = 700;
+const firstSliceEvents = 20_000;
+const firstSliceMs = 300;
 const progressEveryMs = 250;
 
 let loader = new TraceLoader();

@@ -19,7 +19,7 @@ export interface ViewerSession {
   readonly errors: string[];
   /** Writes a fixture trace next to the page; returns its URL path for ?trace=. */
   fixture(name: string, text: string): string;
-  open(query: string, hash?: string): Promise<Page>;
+  open(query: string, hash?: string, options?: { readonly reducedMotion?: boolean }): Promise<Page>;
   close(): Promise<void>;
 }
 
@@ -54,8 +54,9 @@ export async function startSession(): Promise<ViewerSession> {
       writeFileSync(join(outDir, "fixtures", name), text);
       return `fixtures/${name}`;
     },
-    async open(query, hash = "") {
+    async open(query, hash = "", options = {}) {
       const page = await context.newPage();
+      if (options.reducedMotion === true) await page.emulateMedia({ reducedMotion: "reduce" });
       page.on("console", (m) => {
         if (m.type() === "error") errors.push(m.text());
       });

@@ -1,6 +1,6 @@
-// The viewer in headless Chromium, driven like a person would: every key of the help sheet, a deep
-// link that restores the same view in a fresh page, unknown event types listed but not drawn, and
-// traces that cannot be read ending in a clear message. Screenshots go to test-artifacts/viewer/.
+// The viewer in headless Chromium, driven by the keyboard like a person would: every key of the
+// help sheet, search, unknown event types listed but not drawn, following the cursor smoothly or by
+// whole windows under prefers-reduced-motion. Screenshots go to test-artifacts/viewer/.
 
 import { join } from "node:path";
 import type { Page } from "playwright-core";
@@ -131,77 +131,61 @@ describe("keyboard", () => {
   });
 });
 
-describe("deep links", () => {
-  it("restore cursor, selection, window and charted partition in a fresh page", async () => {
-    const crash = data.marks.find((m) => m.kind === "crash")!;
-    await page.evaluate((t) => window.__runnelViewer.seek(t), crash.t + 30);
-    await page.locator('.partition[data-partition="orders-1"] .partition-head').click();
-    await press("w", 2);
-    await page.waitForFunction(
-      () => location.hash.includes("sel=porders-1") && location.hash.includes("w="),
-    );
-    const hash = await page.evaluate(() => location.hash);
-    const before = await page.evaluate(() => ({
-      cursor: window.__runnelViewer.cursor(),
-      window: window.__runnelViewer.window(),
-    }));
-    const fresh = await session.open(`?trace=fixtures/keys.ndjson`, hash);
-    await fresh.evaluate(() => window.__runnelViewer.ready());
-    const after = await fresh.evaluate(() => ({
-      cursor: window.__runnelViewer.cursor(),
-      window: window.__runnelViewer.window(),
-    }));
-    expect(after.cursor).toEqual(before.cursor);
-    expect(after.window.t0).toBeCloseTo(before.window.t0, 2);
-    expect(after.window.t1).toBeCloseTo(before.window.t1, 2);
-    await expect
-      .poll(() => fresh.locator(".partition.selected").getAttribute("data-partition"))
-      .toBe("orders-1");
-    await fresh.screenshot({ path: join(artifacts, "main-after-crash.png") });
-    await fresh.close();
+describe("motion and announcements", () => {
+  /** Plays zoomed in for a while and counts how often the window moved, frame by frame. */
+  async function follow(
+    p: Page,
+  ): Promise<{ frames: number; moves: number; visible: boolean; smallestJump: number }> {
+    await p.evaluate(() => window.__runnelViewer.ready());
+    await p.keyboard.press("Home");
+    for (let i = 0; i < 3; i++) await p.keyboard.press("w");
+    for (let i = 0; i < 2; i++) await p.keyboard.press("]");
+    await p.keyboard.press(" ");
+    const result = await p.evaluate(async () => {
+      const v = window.__runnelViewer;
+      let frames = 0;
+      let moves = 0;
+      let visible = true;
+      let smallestJump = Number.POSITIVE_INFINITY;
+      let last = v.window().t0;
+      const end = performance.now() + 1200;
+      while (performance.now() < end) {
+        await new Promise((r) => requestAnimationFrame(r));
+        frames++;
+        const w = v.window();
+        if (w.t0 !== last) {
+          moves++;
+          smallestJump = Math.min(smallestJump, (w.t0 - last) / (w.t1 - w.t0));
+        }
+        last = w.t0;
+        const t = v.cursor().t;
+        if (t < w.t0 || t > w.t1) visible = false;
+      }
+      return { frames, moves, visible, smallestJump };
+    });
+    await p.keyboard.press(" ");
+    return result;
+  }
+
+  it("follows the cursor smoothly, or by whole windows under prefers-reduced-motion", async () => {
+    const smooth = await session.open(`?trace=fixtures/keys.ndjson`);
+    const a = await follow(smooth);
+    await smooth.close();
+    const calm = await session.open(`?trace=fixtures/keys.ndjson`, "", { reducedMotion: true });
+    const b = await follow(calm);
+    await calm.close();
+    await page.bringToFront();
+    expect(a.visible && b.visible).toBe(true);
+    expect(b.moves).toBeGreaterThan(0);
+    expect(a.moves).toBeGreaterThan(2 * b.moves);
+    expect(a.smallestJump).toBeLessThan(0.1);
+    expect(b.smallestJump).toBeGreaterThan(0.5);
   });
 
-  it("selects a message from a link and inspects its delivery", async () => {
-    const row = data.messages.status.findIndex((s, i) => s === 1 && data.messages.sendT[i]! > 400);
-    const id = data.messages.id[row]!;
-    const t = data.messages.sendT[row]!;
-    const fresh = await session.open(
-      `?trace=fixtures/keys.ndjson`,
-      `#t=${t}&sel=m${id}&w=${t - 8}~${t + 8}`,
-    );
-    await fresh.evaluate(() => window.__runnelViewer.ready());
-    await expect.poll(() => fresh.locator("#inspector-title").textContent()).toContain("net-send");
-    expect(await fresh.locator("#inspector").textContent()).toContain("Go to delivery");
-    await fresh.screenshot({ path: join(artifacts, "message-zoomed.png") });
-    await fresh.close();
-  });
-});
-
-describe("traces that cannot be read", () => {
-  it.each([
-    ["empty.ndjson", "", /file is empty/],
-    ["chrome.json", '{"traceEvents":[]}\n', /format null, expected "runnel-trace"/],
-    ["v9.ndjson", '{"format":"runnel-trace","version":9,"commit":"abc"}\n', /version 9/],
-  ])("%s gets a message instead of a blank page", async (name, text, message) => {
-    const bad = await session.open(`?trace=${session.fixture(name, text)}`);
-    await bad.evaluate(() => window.__runnelViewer.ready());
-    expect(await bad.locator("#banner").textContent()).toMatch(message);
-    expect(await bad.locator("#empty").isVisible()).toBe(true);
-    expect(await bad.locator("#empty h2").textContent()).toBe("This trace could not be opened");
-    if (name === "chrome.json") await bad.screenshot({ path: join(artifacts, "error.png") });
-    await bad.close();
-  });
-
-  it("a malformed line shows the events before it and names the line", async () => {
-    const lines = [...trace.lines];
-    lines.splice(500, 0, "{not json");
-    const bad = await session.open(`?trace=${session.fixture("broken.ndjson", lines.join("\n"))}`);
-    await bad.evaluate(() => window.__runnelViewer.ready());
-    expect(await bad.locator("#banner").textContent()).toMatch(
-      /^Line 501 is malformed .*Showing the events before it\./s,
-    );
-    expect(await bad.evaluate(() => window.__runnelViewer.info()?.events)).toBe(499);
-    expect(await bad.locator("#empty").isVisible()).toBe(false);
-    await bad.close();
+  it("announces the event reached by stepping to screen readers", async () => {
+    await press("Home");
+    await press("ArrowRight");
+    const type = data.types[data.type[1]!];
+    expect(await page.locator("#announce").textContent()).toContain(`event 2: ${type}`);
   });
 });
