@@ -174,11 +174,13 @@ Serves the trace viewer on 127.0.0.1 and prints its URL; Ctrl-C stops it.
 Without a trace, the page opens files by picker or drag-and-drop.
   --port N     listen on port N (default: a free port)
   --rebuild    rebuild the viewer even when viewer/dist is up to date
+  --dist DIR   build into and serve from DIR instead of viewer/dist
   build        only build viewer/dist (with the teaching scenarios) and exit
 `;
 
 interface ViewArgs {
   readonly trace: string | undefined;
+  readonly dist: string;
   readonly port: number;
   readonly rebuild: boolean;
   readonly buildOnly: boolean;
@@ -189,8 +191,15 @@ function parseArgs(args: readonly string[]): ViewArgs | string {
   let port = 0;
   let rebuild = false;
   let buildOnly = false;
+  let dist = defaultOutDir;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
+    if (arg === "--dist") {
+      const value = args[++i];
+      if (value === undefined || value.startsWith("-")) return "--dist needs a folder";
+      dist = resolve(value);
+      continue;
+    }
     if (arg === "--port") {
       const value = Number(args[++i]);
       if (!Number.isInteger(value) || value < 0 || value > 65535)
@@ -202,7 +211,7 @@ function parseArgs(args: readonly string[]): ViewArgs | string {
     else if (trace === undefined) trace = arg;
     else return "only one trace at a time";
   }
-  return { trace, port, rebuild, buildOnly };
+  return { trace, dist, port, rebuild, buildOnly };
 }
 
 export async function runView(args: readonly string[]): Promise<number> {
@@ -219,13 +228,13 @@ export async function runView(args: readonly string[]): Promise<number> {
     process.stderr.write(`runnel view: no such file: ${parsed.trace}\n`);
     return 2;
   }
-  if (parsed.buildOnly || parsed.rebuild || viewerIsStale()) {
-    const built = await buildViewer();
+  if (parsed.buildOnly || parsed.rebuild || viewerIsStale(parsed.dist)) {
+    const built = await buildViewer({ outDir: parsed.dist });
     process.stdout.write(`built the viewer into ${built.outDir} in ${Math.round(built.ms)} ms\n`);
     if (parsed.buildOnly) return 0;
   }
   const server = await startViewServer({
-    root: defaultOutDir,
+    root: parsed.dist,
     ...(parsed.trace === undefined ? {} : { tracePath: resolve(parsed.trace) }),
     port: parsed.port,
   });

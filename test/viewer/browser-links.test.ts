@@ -2,6 +2,7 @@
 // selected message), and traces that cannot be read end in a clear message on the page, never a
 // blank page. Screenshots go to test-artifacts/viewer/.
 
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -101,5 +102,43 @@ describe("traces that cannot be read", () => {
     expect(await bad.evaluate(() => window.__runnelViewer.info()?.events)).toBe(499);
     expect(await bad.locator("#empty").isVisible()).toBe(false);
     await bad.close();
+  });
+});
+
+describe("opening and exporting", () => {
+  it("downloads the trace as Chrome Trace Event JSON", async () => {
+    const download = page.waitForEvent("download");
+    await page.locator("#chrome").click();
+    const file = await (await download).path();
+    const json = JSON.parse(readFileSync(file, "utf8")) as {
+      traceEvents: { ph: string }[];
+      otherData: { seed: string };
+    };
+    expect(json.otherData.seed).toBe(trace.header.seed);
+    expect(json.traceEvents.filter((e) => e.ph === "s").length).toBeGreaterThan(100);
+  });
+
+  it("opens a trace from the file picker and from a drop", async () => {
+    const fresh = await session.open("");
+    expect(await fresh.locator("#empty").isVisible()).toBe(true);
+    await fresh.setInputFiles("#file", {
+      name: "picked.ndjson",
+      mimeType: "application/x-ndjson",
+      buffer: Buffer.from(trace.text),
+    });
+    await fresh.evaluate(() => window.__runnelViewer.ready());
+    expect(await fresh.evaluate(() => window.__runnelViewer.info()?.events)).toBe(data.count);
+    const small = toyTrace({ seed: 4, durationMs: 200 });
+    await fresh.evaluate((text) => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([text], "dropped.ndjson"));
+      document.dispatchEvent(
+        new DragEvent("drop", { dataTransfer: transfer, bubbles: true, cancelable: true }),
+      );
+    }, small.text);
+    await fresh.waitForFunction((n) => window.__runnelViewer.info()?.events === n, small.events);
+    await fresh.evaluate(() => window.__runnelViewer.ready());
+    expect(await fresh.locator("#drop-overlay").isVisible()).toBe(false);
+    await fresh.close();
   });
 });

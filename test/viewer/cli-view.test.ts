@@ -1,6 +1,7 @@
 // `runnel view`'s server: serves the built page, the one trace it was given, and nothing outside
 // the build folder; listens on 127.0.0.1 only; argument errors are exit code 2 with a message.
 
+import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -61,5 +62,45 @@ describe("view server", () => {
       process.stderr.write = write;
     }
     expect(errors.join("")).toMatch(/runnel view: /);
+  });
+
+  it("runnel view builds, prints its URL, serves the trace and stops on Ctrl-C", async () => {
+    const cli = join(import.meta.dirname, "..", "..", "runtime", "cli-view.ts");
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", cli, join(dir, "t.ndjson"), "--dist", join(dir, "built")],
+      {
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    const exited = new Promise<number | null>((resolve) =>
+      child.on("exit", (code) => resolve(code)),
+    );
+    try {
+      let output = "";
+      const url = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no URL printed: ${output}`)), 30_000);
+        child.stdout.on("data", (chunk: Buffer) => {
+          output += chunk.toString();
+          const match =
+            /serving t\.ndjson at (http:\/\/127\.0\.0\.1:\d+\/\?trace=trace\.ndjson)/.exec(output);
+          if (match !== null) {
+            clearTimeout(timer);
+            resolve(match[1]!);
+          }
+        });
+      });
+      expect(output).toMatch(/built the viewer into .*built/);
+      const origin = new URL(url).origin;
+      expect(await (await fetch(`${origin}/trace.ndjson`)).text()).toBe(
+        '{"format":"runnel-trace"}\n',
+      );
+      expect((await fetch(`${origin}/main.js`)).status).toBe(200);
+      expect((await fetch(`${origin}/worker.js`)).status).toBe(200);
+      child.kill("SIGINT");
+      expect(await exited).toBe(0);
+    } finally {
+      if (child.exitCode === null) child.kill("SIGKILL");
+    }
   });
 });
