@@ -23,6 +23,10 @@ const commands: Record<string, Command> = {
     summary: "print the log offsets of a topic's partitions (like kafka-get-offsets.sh)",
     run: async (args) => (await import("./cli-admin-offsets.ts")).runOffsets(args),
   },
+  view: {
+    summary: "replay a simulator trace in the browser (serves the viewer on 127.0.0.1)",
+    run: async (args) => (await import("./cli-view.ts")).runView(args),
+  },
   help: { summary: "show this help", run: async () => printHelp(0) },
 };
 
