@@ -44,7 +44,8 @@ describe("restart", () => {
     broker = b;
     await createTopic(b, "crash");
     // A producer that logs each acknowledged (acks=all) batch; the broker is killed under its load
-    // once 20,000 messages were acknowledged.
+    // once 5,000 messages were acknowledged (early enough that a loaded machine still gets there
+    // well inside the producer's time budget).
     const values = Array.from({ length: 300_000 }, (_, i) => `crash-${i}`);
     let killed: Promise<unknown> | undefined;
     const producing = run(
@@ -72,7 +73,7 @@ describe("restart", () => {
         input: `${values.join("\n")}\n`,
         timeoutMs: 60_000,
         onStderr: (stderr) => {
-          if (killed === undefined && acknowledgedCount(stderr) >= 20_000)
+          if (killed === undefined && acknowledgedCount(stderr) >= 5_000)
             killed = b.stop("SIGKILL");
         },
       },
