@@ -51,7 +51,12 @@ export function readFolderTopicId(
   );
 }
 
-/** Writes and syncs the folder's topic id; `done` gets false when the disk refused. */
+/**
+ * Writes and syncs the folder's topic id, then renames it into place; `done` gets false when the
+ * disk refused any step. Each step waits for the one before: renaming after a failed sync would
+ * make a file whose content was never synced durable as an empty one, and an unreadable
+ * partition.metadata at the next start gets the folder's files deleted.
+ */
 export function writeFolderTopicId(
   io: DiskIo,
   folder: string,
@@ -60,12 +65,14 @@ export function writeFolderTopicId(
 ): void {
   const path = `${folder}/${PARTITION_METADATA}`;
   const temp = `${path}.tmp`;
-  io.submit(
-    { type: "write", path: temp, position: 0, bytes: encodePartitionMetadata(topicId) },
-    () => {},
-  );
-  io.submit({ type: "sync", path: temp }, () => {});
-  io.submit({ type: "rename", from: temp, to: path }, (r) => done(r.ok));
+  const bytes = encodePartitionMetadata(topicId);
+  io.submit({ type: "write", path: temp, position: 0, bytes }, (written) => {
+    if (!written.ok) return done(false);
+    io.submit({ type: "sync", path: temp }, (synced) => {
+      if (!synced.ok) return done(false);
+      io.submit({ type: "rename", from: temp, to: path }, (r) => done(r.ok));
+    });
+  });
 }
 
 /**

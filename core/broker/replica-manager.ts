@@ -269,7 +269,13 @@ export class ReplicaManager {
         // A folder without our topic id holds nothing of this topic (the id is synced before any
         // record is appended): whatever is there belongs to a deleted topic of the same name.
         deleteFolderFiles(ctx.diskIo, folder, () => {
-          writeFolderTopicId(ctx.diskIo, folder, registration.topicId, recover);
+          writeFolderTopicId(ctx.diskIo, folder, registration.topicId, (ok) => {
+            if (ok) return recover();
+            // Without a durable topic id the next start would take this folder for another
+            // topic's and delete it: the log is not opened (nothing is appended) until a restart.
+            ctx.outbox.mark("partition-metadata-write-failed");
+            this.logDirFailed = true;
+          });
         });
       });
     });
