@@ -3,25 +3,19 @@
 // ISR changed, consumer groups, active faults and the first failure. Invariant: the state after event
 // i depends only on events 0..i, applied in order by applyRecord (keyframes rely on this).
 
+import { type ActiveFault, applyFaultEffect, faultEffect, undoSkipped } from "./fault-state.ts";
 import {
+  asElection,
   asFencing,
   asGroupState,
   asIsrChange,
   asOffsetCommit,
   asOffsetRemoved,
+  asTruncation,
   type GroupMemberInfo,
-} from "./anticipated.ts";
-import { type ActiveFault, applyFaultEffect, faultEffect, undoSkipped } from "./fault-state.ts";
+} from "./kafka-events.ts";
 import { applyPartitionState, type PartitionState } from "./partition-state.ts";
-import {
-  type AnyRecord,
-  asFault,
-  asPartitionState,
-  asRaftRole,
-  num,
-  partitionKey,
-  str,
-} from "./records.ts";
+import { type AnyRecord, asFault, asPartitionState, asRaftRole, num, str } from "./records.ts";
 
 export const notableKinds = [
   "election",
@@ -36,6 +30,7 @@ export const notableKinds = [
   "anomaly",
   "fault",
   "truncation",
+  "fence",
 ] as const;
 export type NotableKind = (typeof notableKinds)[number];
 
@@ -186,20 +181,20 @@ export function applyRecord(
       if (e === undefined || r.node === undefined) return [];
       return applyPartitionState(state, r.node, e, r.t, idx);
     }
-    case "log-truncated": {
-      const key = partitionKeyOf(r);
-      const p = key === undefined ? undefined : state.partitions[key];
-      if (p === undefined || r.node === undefined) return ["truncation"];
-      p.truncations = [
-        ...p.truncations.slice(-4),
-        {
+    case "log-truncated":
+    case "follower-truncated": {
+      const cut = asTruncation(r);
+      const p = cut === undefined ? undefined : state.partitions[cut.key];
+      if (cut !== undefined && p !== undefined && r.node !== undefined) {
+        const entry = {
           node: r.node,
           t: r.t,
           idx,
-          logEndOffset: num(r, "logEndOffset") ?? -1,
-          reason: str(r, "reason") ?? "",
-        },
-      ];
+          logEndOffset: cut.logEndOffset,
+          reason: cut.reason,
+        };
+        p.truncations = [...p.truncations.slice(-4), entry];
+      }
       return ["truncation"];
     }
     case "topic-created": {
@@ -230,7 +225,7 @@ export function applyRecord(
       }
       return ["anomaly"];
     default:
-      return applyAnticipated(state, r);
+      return applyKafkaEvent(state, r);
   }
 }
 
@@ -241,14 +236,6 @@ function nodeOf(state: ClusterState, id: number): NodeState {
     state.nodes[id] = n;
   }
   return n;
-}
-
-function partitionKeyOf(r: AnyRecord): string | undefined {
-  const topic = str(r, "topic");
-  const partition = num(r, "partition");
-  return topic === undefined || partition === undefined
-    ? undefined
-    : partitionKey(topic, partition);
 }
 
 function setOffline(state: ClusterState, node: number, offline: boolean): void {
@@ -331,12 +318,14 @@ function applyFaultRecord(
   return effect.kind === "start" || effect.kind === "instant" ? ["fault"] : [];
 }
 
-function applyAnticipated(state: ClusterState, r: AnyRecord): NotableKind[] {
+function applyKafkaEvent(state: ClusterState, r: AnyRecord): NotableKind[] {
   const isr = asIsrChange(r);
   if (isr !== undefined) {
     const p = state.partitions[isr.key];
     if (p !== undefined) p.pendingReason = { ...isr, t: r.t };
-    return [];
+    const election = asElection(r);
+    if (p !== undefined && election !== undefined) p.lastElection = { ...election, t: r.t };
+    return election?.unclean === true ? ["leader"] : [];
   }
   const group = asGroupState(r);
   if (group !== undefined) {
@@ -376,7 +365,12 @@ function applyAnticipated(state: ClusterState, r: AnyRecord): NotableKind[] {
     return [];
   }
   const fencing = asFencing(r);
-  if (fencing !== undefined) nodeOf(state, fencing.broker).fenced = fencing.fenced;
+  if (fencing !== undefined) {
+    nodeOf(state, fencing.broker).fenced = fencing.fenced;
+    return fencing.fenced === true ? ["fence"] : [];
+  }
+  if (r.type === "broker-stopped" && r.node !== undefined)
+    nodeOf(state, r.node).halted = "stopped (controlled shutdown)";
   return [];
 }
 

@@ -1,8 +1,9 @@
-// Readers for group, ISR and fencing events: core/groups' shapes (group-state with members and their
-// assignments, offset-committed, offset-removed), and shapes anticipated for events not emitted yet
-// (ISR changes with a reason, broker fencing). Invariant: each reader returns undefined for anything
-// it does not recognise, so an unexpected shape is only listed in the event list, never drawn.
+// Readers for Kafka-level events the panels explain: core/replication's ISR proposals, leader
+// elections and truncations, core/groups' group state and offsets, the controller's fencing.
+// Invariant: each reader returns undefined for anything it does not recognise, so an unexpected
+// shape is only listed in the event list, never drawn.
 
+import type { LaggingReplica, ReplicationTraceEvent } from "../core/replication/trace-events.ts";
 import { type AnyRecord, num, numbers, partitionKey, str } from "./records.ts";
 
 export interface IsrChangeEvent {
@@ -14,36 +15,94 @@ export interface IsrChangeEvent {
   readonly reason: string;
 }
 
-const isrTypes = new Set([
-  "isr-changed",
-  "isr-shrink",
-  "isr-shrunk",
-  "isr-expand",
-  "isr-expanded",
-  "alter-partition",
-  "alter-partition-applied",
-]);
+function lagReason(l: LaggingReplica, maxMs: number): string {
+  const lag =
+    l.lagMs < 0 ? "never caught up in this leader epoch" : `not caught up for ${l.lagMs} ms`;
+  const leo = l.logEndOffset < 0 ? "" : `, its log end offset ${l.logEndOffset}`;
+  return `${l.replicaId} left: ${lag} > replica.lag.time.max.ms (${maxMs} ms)${leo}`;
+}
 
-/** `isr-changed` / `isr-shrink` / `isr-expand` / AlterPartition events naming a partition. */
+/**
+ * Why the ISR is about to change, from core/replication's events: a shrink or expand proposal (the
+ * leader's AlterPartition), a leader election (the controller), or the commit itself.
+ */
 export function asIsrChange(r: AnyRecord): IsrChangeEvent | undefined {
-  if (!isrTypes.has(r.type)) return undefined;
   const topic = str(r, "topic");
   const partition = num(r, "partition");
   if (topic === undefined || partition === undefined) return undefined;
-  const isr = numbers(r.isr) ?? numbers(r.newIsr);
-  const removed =
-    numbers(r.removed) ??
-    (typeof r.replica === "number" && r.type.includes("shrink") ? [r.replica] : []);
-  const added =
-    numbers(r.added) ??
-    (typeof r.replica === "number" && r.type.includes("expand") ? [r.replica] : []);
+  const key = partitionKey(topic, partition);
+  switch (r.type) {
+    case "isr-shrink-proposed": {
+      const e = r as unknown as Extract<ReplicationTraceEvent, { type: "isr-shrink-proposed" }>;
+      if (!Array.isArray(e.lagging)) return undefined;
+      const removed = e.lagging.map((l) => l.replicaId);
+      const reason = e.lagging.map((l) => lagReason(l, e.replicaLagTimeMaxMs)).join("; ");
+      return { key, isr: numbers(e.proposedIsr), removed, added: [], reason };
+    }
+    case "isr-expand-proposed": {
+      const e = r as unknown as Extract<ReplicationTraceEvent, { type: "isr-expand-proposed" }>;
+      const reason = `${e.replicaId} joined: caught up to offset ${e.caughtUpOffset} (high watermark ${e.highWatermark})`;
+      return { key, isr: numbers(e.proposedIsr), removed: [], added: [e.replicaId], reason };
+    }
+    case "leader-elected": {
+      const e = r as unknown as Extract<ReplicationTraceEvent, { type: "leader-elected" }>;
+      const who =
+        e.leader < 0
+          ? "no leader left"
+          : `leader ${e.previousLeader < 0 ? "" : `${e.previousLeader} → `}${e.leader}`;
+      const reason = `${who} (${e.reason}${e.unclean ? ", UNCLEAN: acknowledged records may be lost" : ""})`;
+      return { key, isr: numbers(e.isr), removed: [], added: [], reason };
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** A partition leader election as the controller traced it. */
+export interface ElectionEvent {
+  readonly key: string;
+  readonly leader: number;
+  readonly previousLeader: number;
+  readonly leaderEpoch: number;
+  readonly unclean: boolean;
+  readonly reason: string;
+}
+
+export function asElection(r: AnyRecord): ElectionEvent | undefined {
+  if (r.type !== "leader-elected") return undefined;
+  const topic = str(r, "topic");
+  const partition = num(r, "partition");
+  const leader = num(r, "leader");
+  if (topic === undefined || partition === undefined || leader === undefined) return undefined;
   return {
     key: partitionKey(topic, partition),
-    isr,
-    removed,
-    added,
-    reason: str(r, "reason") ?? r.type,
+    leader,
+    previousLeader: num(r, "previousLeader") ?? -1,
+    leaderEpoch: num(r, "leaderEpoch") ?? -1,
+    unclean: r.unclean === true,
+    reason: str(r, "reason") ?? "",
   };
+}
+
+/** A follower (or log) truncation with a sentence saying why. */
+export function asTruncation(
+  r: AnyRecord,
+): { key: string; logEndOffset: number; reason: string } | undefined {
+  const topic = str(r, "topic");
+  const partition = num(r, "partition");
+  if (topic === undefined || partition === undefined) return undefined;
+  const key = partitionKey(topic, partition);
+  if (r.type === "log-truncated") {
+    return { key, logEndOffset: num(r, "logEndOffset") ?? -1, reason: str(r, "reason") ?? "" };
+  }
+  if (r.type !== "follower-truncated") return undefined;
+  const e = r as unknown as Extract<ReplicationTraceEvent, { type: "follower-truncated" }>;
+  const d = e.divergingEpoch;
+  const why =
+    e.reason === "diverging-epoch" && d !== null
+      ? `diverging epoch: the leader's epoch ${d.epoch} ends at offset ${d.endOffset}`
+      : e.reason;
+  return { key, logEndOffset: e.to, reason: `from ${e.from} to ${e.to}: ${why}` };
 }
 
 export interface GroupMemberInfo {
@@ -156,9 +215,14 @@ export function asOffsetRemoved(r: AnyRecord): { group: string; key: string } | 
   return { group, key: partitionKey(topic, partition) };
 }
 
-/** `broker-fenced` / `broker-unfenced` (the controller's view of a broker's registration). */
-export function asFencing(r: AnyRecord): { broker: number; fenced: boolean } | undefined {
-  if (r.type !== "broker-fenced" && r.type !== "broker-unfenced") return undefined;
-  const broker = num(r, "broker") ?? num(r, "brokerId") ?? r.node;
-  return broker === undefined ? undefined : { broker, fenced: r.type === "broker-fenced" };
+/** The controller fenced a silent broker (its session expired), or a broker (re)registered. */
+export function asFencing(r: AnyRecord): { broker: number; fenced: boolean | null } | undefined {
+  if (r.type === "broker-session-expired") {
+    const broker = num(r, "brokerId");
+    return broker === undefined ? undefined : { broker, fenced: true };
+  }
+  // A registered broker stays fenced until it catches up; no event says when that ends.
+  if (r.type === "broker-registered" && r.node !== undefined)
+    return { broker: r.node, fenced: null };
+  return undefined;
 }

@@ -62,6 +62,17 @@ export interface PartitionState {
   isrChanges: IsrChange[];
   truncations: Truncation[];
   pendingReason: PendingIsrReason | null;
+  /** The last leader election the controller traced for this partition. */
+  lastElection: LastElection | null;
+}
+
+export interface LastElection {
+  readonly t: number;
+  readonly leader: number;
+  readonly previousLeader: number;
+  readonly leaderEpoch: number;
+  readonly unclean: boolean;
+  readonly reason: string;
 }
 
 const isrHistoryMax = 8;
@@ -72,7 +83,10 @@ function sameSet(a: readonly number[], b: readonly number[]): boolean {
   return b.every((x) => s.has(x));
 }
 
-function ensurePartition(state: ClusterState, e: PartitionStateEvent): PartitionState {
+export function ensurePartition(
+  state: ClusterState,
+  e: { readonly topic: string; readonly partition: number },
+): PartitionState {
   const key = partitionKey(e.topic, e.partition);
   let p = state.partitions[key];
   if (p === undefined) {
@@ -87,6 +101,7 @@ function ensurePartition(state: ClusterState, e: PartitionStateEvent): Partition
       isrChanges: [],
       truncations: [],
       pendingReason: null,
+      lastElection: null,
     };
     state.partitions[key] = p;
   }
@@ -159,6 +174,7 @@ function recordIsrChange(
   const pending = p.pendingReason;
   let reason = given;
   let inferred = given === undefined;
+  // The broker's own reason (a proposal or an election it traced) beats the generic one.
   if (pending !== null && matchesPending(pending, before, after)) {
     reason = pending.reason;
     inferred = false;

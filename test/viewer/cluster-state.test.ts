@@ -65,24 +65,90 @@ describe("partitions", () => {
     });
   });
 
-  it("uses the broker's reason for an ISR change when it traced one", () => {
+  it("uses the leader's reason for an ISR shrink it proposed", () => {
     const { state, notables } = run([
       ps(1, {}),
       {
-        type: "isr-changed",
+        type: "isr-shrink-proposed",
         node: 1,
         topic: "t",
         partition: 0,
+        leaderEpoch: 0,
+        partitionEpoch: 0,
+        isr: [1, 2, 3],
+        proposedIsr: [1, 2],
+        lagging: [{ replicaId: 3, lagMs: 65, logEndOffset: 7 }],
+        replicaLagTimeMaxMs: 30_000,
+      },
+      {
+        type: "isr-committed",
+        node: 1,
+        topic: "t",
+        partition: 0,
+        leaderEpoch: 0,
+        partitionEpoch: 1,
         isr: [1, 2],
-        removed: [3],
-        reason: "replica 3 lagged 65 ms",
+        source: "alter-partition",
       },
       ps(1, { isr: [1, 2] }),
     ]);
-    expect(notables[2]).toEqual(["isr"]);
+    expect(notables[3]).toEqual(["isr"]);
     expect(state.partitions["t-0"]!.isrChanges.at(-1)).toMatchObject({
-      reason: "replica 3 lagged 65 ms",
+      reason:
+        "3 left: not caught up for 65 ms > replica.lag.time.max.ms (30000 ms), its log end offset 7",
       inferred: false,
+    });
+  });
+
+  it("explains a leader change with the controller's election and records truncations", () => {
+    const { state, notables } = run([
+      ps(1, {}),
+      { type: "broker-session-expired", node: 2, brokerId: 1, brokerEpoch: 5, silentMs: 18_000 },
+      {
+        type: "leader-elected",
+        node: 2,
+        topic: "t",
+        partition: 0,
+        leader: 2,
+        previousLeader: 1,
+        leaderEpoch: 1,
+        partitionEpoch: 2,
+        isr: [2, 3],
+        unclean: false,
+        reason: "broker-fenced",
+      },
+      ps(2, { leader: 2, leaderEpoch: 1, isr: [2, 3] }),
+      {
+        type: "follower-truncated",
+        node: 3,
+        topic: "t",
+        partition: 0,
+        leaderEpoch: 1,
+        from: 12,
+        to: 9,
+        target: 9,
+        reason: "diverging-epoch",
+        divergingEpoch: { epoch: 0, endOffset: 9 },
+      },
+    ]);
+    const p = state.partitions["t-0"]!;
+    expect(notables[1]).toEqual(["fence"]);
+    expect(state.nodes[1]!.fenced).toBe(true);
+    expect(p.lastElection).toMatchObject({
+      leader: 2,
+      previousLeader: 1,
+      reason: "broker-fenced",
+      unclean: false,
+    });
+    expect(p.isrChanges.at(-1)).toMatchObject({
+      reason: "leader 1 → 2 (broker-fenced)",
+      inferred: false,
+    });
+    expect(notables[4]).toEqual(["truncation"]);
+    expect(p.truncations.at(-1)).toMatchObject({
+      node: 3,
+      logEndOffset: 9,
+      reason: "from 12 to 9: diverging epoch: the leader's epoch 0 ends at offset 9",
     });
   });
 

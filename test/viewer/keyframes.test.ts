@@ -32,7 +32,8 @@ describe("keyframes", () => {
     for (const t of [
       "proc-crash",
       "raft-role-changed",
-      "isr-changed",
+      "isr-shrink-proposed",
+      "leader-elected",
       "group-state",
       "offset-committed",
       "fault",

@@ -201,7 +201,7 @@ export class ClusterDiagram {
     if (p.role === "server" && node !== undefined) {
       if (controller) lines.push(`controller, epoch ${state.controllerEpoch}`);
       else if (node.raftRole !== null) lines.push(`quorum ${node.raftRole}`);
-      if (node.fenced === true) lines.push("fenced");
+      if (node.fenced === true) lines.push("⊘ fenced: session expired");
       if (node.halted !== null) lines.push(`⊘ halted: ${node.halted}`);
       const leads = Object.values(state.partitions)
         .filter((x) => x.leader === p.id)

@@ -196,6 +196,7 @@ const notableGlyph: Partial<Record<NotableKind, string>> = {
   rebalance: "↻",
   truncation: "✂",
   anomaly: "⚠",
+  fence: "⊘",
 };
 
 function drawNotables(s: Scene, hits: Hit[]): void {

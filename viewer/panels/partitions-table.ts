@@ -66,6 +66,20 @@ export class PartitionsTable {
     const lo = Math.min(...values);
     const base = Math.max(0, lo - Math.max(5, (hi - lo) * 0.5));
     for (const r of replicas) box.append(this.#replica(state, p, r, base, hi));
+    const election = p.lastElection;
+    if (election !== null) {
+      const line = el("div", election.unclean ? "why warn" : "why");
+      const who =
+        election.leader < 0
+          ? "no leader left"
+          : `leader ${election.previousLeader < 0 ? "" : `${election.previousLeader} → `}${election.leader}`;
+      line.append(
+        `Election at ${formatTime(election.t)}: ${who}, epoch ${election.leaderEpoch} (${election.reason})`,
+      );
+      if (election.unclean)
+        line.append(el("b", undefined, " UNCLEAN: acknowledged records may be lost"));
+      box.append(line);
+    }
     const change = p.isrChanges[p.isrChanges.length - 1];
     if (change !== undefined) {
       const why = el("div", "why");

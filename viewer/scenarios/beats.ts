@@ -7,6 +7,7 @@ import type { AnyRecord } from "../records.ts";
 import type { Beat } from "./beat-tracker.ts";
 
 const is = (type: string) => (r: AnyRecord) => r.type === type;
+const truncated = (r: AnyRecord) => r.type === "follower-truncated" || r.type === "log-truncated";
 const num = (r: AnyRecord, f: string) => (typeof r[f] === "number" ? (r[f] as number) : Number.NaN);
 
 /** The leader's high watermark of any partition has reached `offset`. */
@@ -84,7 +85,7 @@ export const scenarioBeats: Readonly<Record<string, readonly Beat[]>> = {
     },
     { when: is("proc-start"), text: "The old leader restarts and recovers its log from disk." },
     {
-      when: is("log-truncated"),
+      when: truncated,
       text: "It asks the new leader where its epoch ended (KIP-101/KIP-595) and truncates the divergent tail — by leader epoch, never by its old HW.",
     },
     { when: isrFull, text: "Having caught up, the old leader rejoins the ISR as a follower." },
@@ -103,7 +104,7 @@ export const scenarioBeats: Readonly<Record<string, readonly Beat[]>> = {
       text: "A follower becomes leader. It never had the acknowledged records.",
     },
     {
-      when: is("log-truncated"),
+      when: truncated,
       text: "When the old leader returns it truncates to the new leader's log: the acknowledged write is gone. acks=all would have waited for the ISR.",
     },
   ],

@@ -80,6 +80,7 @@ export interface Broker {
 export interface Meta {
   leader: number;
   epoch: number;
+  partitionEpoch: number;
   isr: number[];
   readonly replicas: readonly number[];
 }

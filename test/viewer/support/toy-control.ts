@@ -124,24 +124,39 @@ export class ToyControl {
   /** The controller fences down brokers: out of every ISR, and leaders re-elected from the ISR. */
   electAll(): void {
     if (this.run.controller < 0) return;
+    const fenced = new Set<number>();
     for (const [k, m] of this.run.meta) {
       const down = m.isr.filter((n) => this.run.brokers.get(n)!.status === "down");
       if (down.length === 0 && m.leader >= 0) continue;
       const isr = m.isr.filter((n) => !down.includes(n));
-      if (down.length > 0) {
+      for (const brokerId of down) {
+        if (fenced.has(brokerId)) continue;
+        fenced.add(brokerId);
         this.run.emit(this.run.controller, {
-          type: "isr-changed",
-          topic,
-          partition: Number(k.split("-")[1]),
-          isr: isr.length > 0 ? isr : m.isr,
-          removed: down,
-          reason: `broker ${down.join(",")} fenced: no heartbeat within broker.session.timeout.ms`,
+          type: "broker-session-expired",
+          brokerId,
+          brokerEpoch: brokerId,
+          silentMs: 18,
         });
       }
       if (isr.length > 0) m.isr = isr;
+      if (down.length > 0) m.partitionEpoch++;
       if (m.leader < 0 || down.includes(m.leader)) {
+        const previousLeader = m.leader;
         m.leader = isr[0] ?? -1;
         m.epoch++;
+        this.run.emit(this.run.controller, {
+          type: "leader-elected",
+          topic,
+          partition: Number(k.split("-")[1]),
+          leader: m.leader,
+          previousLeader,
+          leaderEpoch: m.epoch,
+          partitionEpoch: m.partitionEpoch,
+          isr: [...m.isr],
+          unclean: false,
+          reason: "broker-fenced",
+        });
       }
       this.propagate(k);
     }
@@ -174,6 +189,11 @@ export class ToyControl {
         m.epoch++;
       }
     }
+    this.run.emit(id, {
+      type: "broker-registered",
+      brokerEpoch: 100 + this.run.seq,
+      incarnationId: `inc-${id}-${inc}`,
+    });
     this.run.emit(id, { type: "node-ready" });
     if (this.run.controller >= 0 && this.run.controller !== id) {
       this.run.emit(id, {
@@ -214,7 +234,13 @@ export class ToyControl {
     const n = this.run.o.brokers;
     for (let p = 0; p < this.run.o.partitions; p++) {
       const replicas = Array.from({ length: n }, (_, i) => ((p + i) % n) + 1);
-      this.run.meta.set(key(p), { leader: replicas[0]!, epoch: 0, isr: [...replicas], replicas });
+      this.run.meta.set(key(p), {
+        leader: replicas[0]!,
+        epoch: 0,
+        partitionEpoch: 0,
+        isr: [...replicas],
+        replicas,
+      });
     }
     this.run.emit(this.run.controller, {
       type: "topic-created",

@@ -50,14 +50,21 @@ export class ToyReplication {
     );
     if (lagging.length === 0) return;
     const isr = r.isr.filter((f) => !lagging.includes(f));
-    const ms = Math.round(this.run.now - Math.min(...lagging.map((f) => r.caughtUp.get(f)!)));
+    const m = this.run.meta.get(key(r.partition))!;
     this.run.emit(b.id, {
-      type: "isr-changed",
+      type: "isr-shrink-proposed",
       topic,
       partition: r.partition,
-      isr,
-      removed: lagging,
-      reason: `replica ${lagging.join(",")} not caught up for ${ms} ms > replica.lag.time.max.ms (${this.run.o.lagMaxMs})`,
+      leaderEpoch: r.epoch,
+      partitionEpoch: m.partitionEpoch,
+      isr: [...r.isr],
+      proposedIsr: isr,
+      lagging: lagging.map((f) => ({
+        replicaId: f,
+        lagMs: Math.round(this.run.now - r.caughtUp.get(f)!),
+        logEndOffset: r.followerLeo.get(f) ?? -1,
+      })),
+      replicaLagTimeMaxMs: this.run.o.lagMaxMs,
     });
     this.alterIsr(b, r, isr);
   }
@@ -65,6 +72,16 @@ export class ToyReplication {
   alterIsr(b: Broker, r: Replica, isr: number[]): void {
     const m = this.run.meta.get(key(r.partition))!;
     m.isr = [...isr];
+    m.partitionEpoch++;
+    this.run.emit(b.id, {
+      type: "isr-committed",
+      topic,
+      partition: r.partition,
+      leaderEpoch: r.epoch,
+      partitionEpoch: m.partitionEpoch,
+      isr: [...isr],
+      source: "alter-partition",
+    });
     this.run.control.propagate(key(r.partition));
     this.advanceHw(b, r);
   }
@@ -177,13 +194,18 @@ export class ToyReplication {
     r.sentLeo.set(follower, r.log.length);
     if (!r.isr.includes(follower) && offset >= r.hw && offset >= r.log.length - 5) {
       const isr = [...r.isr, follower].sort();
+      const m = this.run.meta.get(key(r.partition))!;
       this.run.emit(b.id, {
-        type: "isr-changed",
+        type: "isr-expand-proposed",
         topic,
         partition: r.partition,
-        isr,
-        added: [follower],
-        reason: `replica ${follower} caught up to offset ${offset} (high watermark ${r.hw})`,
+        leaderEpoch: r.epoch,
+        partitionEpoch: m.partitionEpoch,
+        isr: [...r.isr],
+        proposedIsr: isr,
+        replicaId: follower,
+        caughtUpOffset: offset,
+        highWatermark: r.hw,
       });
       this.alterIsr(b, r, isr);
     }
@@ -198,15 +220,20 @@ export class ToyReplication {
     if (typeof s.divergingEndOffset === "number") {
       const end = s.divergingEndOffset;
       if (end < r.log.length) {
+        const from = r.log.length;
         r.log.length = end;
         r.durable = Math.min(r.durable, end);
         r.hw = Math.min(r.hw, end);
         this.run.emit(b.id, {
-          type: "log-truncated",
+          type: "follower-truncated",
           topic,
           partition: r.partition,
-          logEndOffset: end,
-          reason: `diverging epoch: the leader's log ends epoch ${r.log[end - 1] ?? 0} at offset ${end}`,
+          leaderEpoch: r.epoch,
+          from,
+          to: end,
+          target: end,
+          reason: "diverging-epoch",
+          divergingEpoch: { epoch: r.log[end - 1] ?? 0, endOffset: end },
         });
       }
       return;
