@@ -1,0 +1,328 @@
+// `runnel broker` end to end on this machine, every figure beside its baselines measured in the
+// same run and interleaved per round (the machine is shared and noisy): the machine's limits (dd,
+// loopback TCP, a zero-protocol Node TCP->file process), Redis 7 Streams XADD (AOF everysec) and
+// NATS JetStream (file store). 1 KiB produce MB/s and msgs/s, consume MB/s, 100 B msgs/s, produce
+// and end-to-end latency at half the peak rate; broker and load-generator CPU beside each figure.
+// Run: npx tsx bench/runtime-broker.bench.ts   (RUNNEL_BENCH_MB=512 RUNNEL_BENCH_ROUNDS=3)
+
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { type BrokerChild, buildBrokerBundle, startBroker } from "./peers/broker-child.ts";
+import { consume, percentile, produce } from "./peers/kafka-load.ts";
+import { ddWrite, tcpToSink } from "./peers/machine-limits.ts";
+import { natsConsume, natsInstalled, natsPublish, startNats } from "./peers/nats-jetstream.ts";
+import { CpuMeter } from "./peers/proc-stats.ts";
+import { redisInstalled, redisXadd, startRedis } from "./peers/redis-streams.ts";
+
+const MB = Number(process.env.RUNNEL_BENCH_MB ?? 512);
+const ROUNDS = Number(process.env.RUNNEL_BENCH_ROUNDS ?? 3);
+const KIB_RECORDS = Math.floor((MB * 1e6) / 1024);
+const SMALL_RECORDS = Math.floor(KIB_RECORDS * 2);
+/** Records per produce request: 128 KiB requests at 1 KiB (kcat sends up to 1 MB), 100 KB at 100 B. */
+const KIB_PER_BATCH = 128;
+const SMALL_PER_BATCH = 1_000;
+const IN_FLIGHT = 16;
+
+interface Row {
+  readonly mbPerSec: number;
+  readonly msgsPerSec: number;
+  readonly serverCpu: number;
+  readonly clientCpu: number;
+  readonly note?: string;
+}
+
+const results = new Map<string, Row[]>();
+const latencies = new Map<string, number[][]>();
+
+function record(name: string, row: Row): void {
+  results.set(name, [...(results.get(name) ?? []), row]);
+  process.stderr.write(
+    `  ${name}: ${row.mbPerSec.toFixed(0)} MB/s ${row.msgsPerSec.toFixed(0)} msg/s (server ${row.serverCpu.toFixed(0)}%, client ${row.clientCpu.toFixed(0)}%)\n`,
+  );
+}
+
+const root = fs.mkdtempSync(path.join(os.tmpdir(), "runnel-bench-"));
+process.once("exit", () => fs.rmSync(root, { recursive: true, force: true }));
+const bundle = buildBrokerBundle();
+
+/** One broker with a fresh data folder, the Kafka-comparable durability unless told otherwise. */
+async function withBroker<T>(fsync: string, body: (b: BrokerChild) => Promise<T>): Promise<T> {
+  const dataDir = path.join(root, `broker-${fsync}`);
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  const broker = await startBroker({
+    dataDir,
+    bundle,
+    overrides: { "runnel.fsync.before.ack": fsync, "auto.create.topics.enable": "true" },
+  });
+  try {
+    return await body(broker);
+  } finally {
+    await broker.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** Creates `topic` by a first produce (auto-creation answers LEADER_NOT_AVAILABLE once). */
+async function createTopic(port: number, topic: string): Promise<void> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const ok = await produce({
+      port,
+      topic,
+      recordBytes: 1,
+      recordsPerBatch: 1,
+      acks: -1,
+      inFlight: 1,
+      requests: 1,
+    })
+      .then(() => true)
+      .catch(() => false);
+    if (ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`topic ${topic} was not created`);
+}
+
+async function brokerThroughput(
+  b: BrokerChild,
+  label: string,
+  recordBytes: number,
+  records: number,
+  perBatch: number,
+) {
+  const topic = `t-${slug(label)}-${recordBytes}`;
+  await createTopic(b.port, topic);
+  const brokerCpu = new CpuMeter(b.pid);
+  const selfCpu = new CpuMeter("self");
+  brokerCpu.start();
+  selfCpu.start();
+  const r = await produce({
+    port: b.port,
+    topic,
+    recordBytes,
+    recordsPerBatch: perBatch,
+    acks: -1,
+    inFlight: IN_FLIGHT,
+    requests: Math.floor(records / perBatch),
+  });
+  const row = {
+    mbPerSec: r.payloadBytes / 1e6 / r.seconds,
+    msgsPerSec: r.records / r.seconds,
+    serverCpu: brokerCpu.stop(),
+    clientCpu: selfCpu.stop(),
+  };
+  record(`runnel produce ${recordBytes} B (${label})`, row);
+  return { topic, records: r.records + 1, row };
+}
+
+async function brokerConsume(b: BrokerChild, label: string, topic: string, records: number) {
+  const brokerCpu = new CpuMeter(b.pid);
+  const selfCpu = new CpuMeter("self");
+  brokerCpu.start();
+  selfCpu.start();
+  const c = await consume({ port: b.port, topic, records });
+  record(`runnel consume 1 KiB (${label})`, {
+    mbPerSec: c.bytes / 1e6 / c.seconds,
+    msgsPerSec: c.records / c.seconds,
+    serverCpu: brokerCpu.stop(),
+    clientCpu: selfCpu.stop(),
+  });
+}
+
+/** Produce ack latency and end-to-end latency (produce write -> fetched) at `mbPerSec`. */
+async function brokerLatency(b: BrokerChild, label: string, mbPerSec: number) {
+  const topic = `lat-${slug(label)}`;
+  await createTopic(b.port, topic);
+  const requestBytes = KIB_PER_BATCH * 1024;
+  const intervalMs = (requestBytes / 1e6 / mbPerSec) * 1000;
+  const requests = Math.max(200, Math.floor(5_000 / intervalMs));
+  const endToEnd: number[] = [];
+  let sentAt: Float64Array | undefined;
+  const arrivals: { index: number; at: number }[] = [];
+  const consuming = consume({
+    port: b.port,
+    topic,
+    records: 1 + requests * KIB_PER_BATCH,
+    onBatch: (baseOffset) => {
+      if (baseOffset >= 1)
+        arrivals.push({ index: (baseOffset - 1) / KIB_PER_BATCH, at: performance.now() });
+    },
+  });
+  const brokerCpu = new CpuMeter(b.pid);
+  brokerCpu.start();
+  const r = await produce({
+    port: b.port,
+    topic,
+    recordBytes: 1024,
+    recordsPerBatch: KIB_PER_BATCH,
+    acks: -1,
+    inFlight: 1_000_000,
+    requests,
+    intervalMs,
+  });
+  sentAt = r.sentAt;
+  await consuming;
+  const cpu = brokerCpu.stop();
+  for (const { index, at } of arrivals) endToEnd.push(at - sentAt[index]!);
+  const e2e = Float64Array.from(endToEnd);
+  const row = [
+    mbPerSec,
+    percentile(r.latenciesMs, 50),
+    percentile(r.latenciesMs, 99),
+    percentile(e2e, 50),
+    percentile(e2e, 99),
+    cpu,
+  ];
+  latencies.set(label, [...(latencies.get(label) ?? []), row]);
+  process.stderr.write(
+    `  latency ${label} at ${mbPerSec.toFixed(0)} MB/s: produce p50 ${row[1]!.toFixed(2)} p99 ${row[2]!.toFixed(2)} ms, end-to-end p50 ${row[3]!.toFixed(2)} p99 ${row[4]!.toFixed(2)} ms\n`,
+  );
+}
+
+async function round(n: number): Promise<void> {
+  process.stderr.write(`round ${n + 1}/${ROUNDS} (load average ${os.loadavg()[0]!.toFixed(1)})\n`);
+  const mib = Math.max(256, Math.min(2048, Math.round(MB)));
+  record("limit: dd write, page cache", {
+    ...ddWrite(path.join(root, "dd"), mib, false),
+    msgsPerSec: 0,
+  });
+  record("limit: dd write, conv=fdatasync", {
+    ...ddWrite(path.join(root, "dd"), mib, true),
+    msgsPerSec: 0,
+  });
+  const tcp = await tcpToSink("discard", path.join(root, "sink"), mib);
+  record("limit: loopback TCP, Node -> Node", { ...tcp, msgsPerSec: 0 });
+  const sink = await tcpToSink("file", path.join(root, "sink"), mib);
+  record("limit: zero-protocol Node TCP -> file", {
+    ...sink,
+    msgsPerSec: (sink.mbPerSec * 1e6) / 1024,
+  });
+
+  let peak = 0;
+  await withBroker("none", async (b) => {
+    const { topic, records, row } = await brokerThroughput(
+      b,
+      "fsync none",
+      1024,
+      KIB_RECORDS,
+      KIB_PER_BATCH,
+    );
+    peak = row.mbPerSec;
+    await brokerConsume(b, "fsync none", topic, records);
+    await brokerThroughput(b, "fsync none", 100, SMALL_RECORDS, SMALL_PER_BATCH);
+    await brokerLatency(b, "fsync none", peak / 2);
+  });
+  await withBroker("acks-all", async (b) => {
+    const { row } = await brokerThroughput(
+      b,
+      "default: fsync acks-all",
+      1024,
+      Math.floor(KIB_RECORDS / 2),
+      KIB_PER_BATCH,
+    );
+    await brokerLatency(b, "default: fsync acks-all", row.mbPerSec / 2);
+  });
+
+  if (redisInstalled()) {
+    const redis = await startRedis(path.join(root, "redis"));
+    try {
+      record(
+        "redis XADD 1 KiB (-P 100, AOF everysec)",
+        await redisXadd(redis, Math.floor(KIB_RECORDS / 2), 1024),
+      );
+      record("redis XADD 100 B (-P 100, AOF everysec)", await redisXadd(redis, SMALL_RECORDS, 100));
+    } finally {
+      await redis.stop();
+      fs.rmSync(path.join(root, "redis"), { recursive: true, force: true });
+    }
+  }
+  if (natsInstalled()) {
+    const nats = await startNats(path.join(root, "nats"));
+    try {
+      const count = Math.floor(KIB_RECORDS / 2);
+      record(
+        "nats JetStream publish 1 KiB (async, 1000 in flight)",
+        await natsPublish(nats, count, 1024),
+      );
+      record("nats JetStream pull consume 1 KiB", await natsConsume(nats, count, 1024));
+    } finally {
+      await nats.stop();
+      fs.rmSync(path.join(root, "nats"), { recursive: true, force: true });
+    }
+  }
+}
+
+/** A label as a legal topic name. */
+function slug(label: string): string {
+  return label.replace(/[^a-zA-Z0-9._-]+/g, "-");
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+}
+
+function med(name: string, field: keyof Omit<Row, "note">): number {
+  return median((results.get(name) ?? []).map((r) => r[field]));
+}
+
+/** Payload MB/s for each core the server used: a figure the shared machine's noise moves less. */
+function perCore(name: string): string {
+  const rows = results.get(name) ?? [];
+  const values = rows.filter((r) => r.serverCpu > 0).map((r) => (100 * r.mbPerSec) / r.serverCpu);
+  return values.length === 0 ? "–" : median(values).toFixed(0);
+}
+
+function printTables(): void {
+  const out: string[] = [];
+  out.push(
+    `Runnel broker (bundled, single node, 1 partition, acks=all, ${KIB_PER_BATCH} x 1 KiB or ${SMALL_PER_BATCH} x 100 B records per Produce, ${IN_FLIGHT} in flight); medians of ${ROUNDS} interleaved rounds; ${MB} MB per 1 KiB run; load average at the end ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cores.`,
+    "",
+  );
+  out.push(
+    "| workload | MB/s | msgs/s | server CPU | client CPU | runs (MB/s) |",
+    "|---|---|---|---|---|---|",
+  );
+  for (const [name, rows] of results) {
+    out.push(
+      `| ${name} | ${med(name, "mbPerSec").toFixed(0)} | ${med(name, "msgsPerSec") > 0 ? med(name, "msgsPerSec").toFixed(0) : "–"} | ${med(name, "serverCpu").toFixed(0)}% | ${med(name, "clientCpu").toFixed(0)}% | ${perCore(name)} | ${rows.map((r) => r.mbPerSec.toFixed(0)).join(", ")} |`,
+    );
+  }
+  const produce1k = med("runnel produce 1024 B (fsync none)", "mbPerSec");
+  const ratio = (a: number, b: number) =>
+    Number.isFinite(a) && Number.isFinite(b) && b > 0 ? (a / b).toFixed(2) : "–";
+  out.push("", "| ratio (medians) | value | target |", "|---|---|---|");
+  out.push(
+    `| produce 1 KiB MB/s ÷ Redis XADD 1 KiB | ${ratio(produce1k, med("redis XADD 1 KiB (-P 100, AOF everysec)", "mbPerSec"))} | ≥ 1.5 |`,
+  );
+  out.push(
+    `| produce 1 KiB MB/s ÷ NATS JetStream publish 1 KiB | ${ratio(produce1k, med("nats JetStream publish 1 KiB (async, 1000 in flight)", "mbPerSec"))} | ≥ 2 |`,
+  );
+  out.push(
+    `| produce 1 KiB MB/s ÷ zero-protocol Node TCP -> file | ${ratio(produce1k, med("limit: zero-protocol Node TCP -> file", "mbPerSec"))} | ≥ 0.5 |`,
+  );
+  out.push(
+    `| produce 100 B msgs/s ÷ Redis XADD 100 B | ${ratio(med("runnel produce 100 B (fsync none)", "msgsPerSec"), med("redis XADD 100 B (-P 100, AOF everysec)", "msgsPerSec"))} | ≥ 1 |`,
+  );
+  out.push(
+    `| consume 1 KiB MB/s ÷ NATS pull consume 1 KiB | ${ratio(med("runnel consume 1 KiB (fsync none)", "mbPerSec"), med("nats JetStream pull consume 1 KiB", "mbPerSec"))} | – |`,
+  );
+  out.push(
+    `| produce 1 KiB MB/s, default fsync acks-all ÷ fsync none | ${ratio(med("runnel produce 1024 B (default: fsync acks-all)", "mbPerSec"), produce1k)} | – |`,
+  );
+  out.push(
+    "",
+    "| latency at half the peak rate (open loop) | rate MB/s | produce p50 ms | produce p99 ms | end-to-end p50 ms | end-to-end p99 ms | broker CPU |",
+    "|---|---|---|---|---|---|---|",
+  );
+  for (const [label, rows] of latencies) {
+    const col = (i: number) => median(rows.map((r) => r[i]!));
+    out.push(
+      `| ${label} | ${col(0).toFixed(0)} | ${col(1).toFixed(2)} | ${col(2).toFixed(2)} | ${col(3).toFixed(2)} | ${col(4).toFixed(2)} | ${col(5).toFixed(0)}% |`,
+    );
+  }
+  process.stdout.write(`${out.join("\n")}\n`);
+}
+
+for (let n = 0; n < ROUNDS; n++) await round(n);
+printTables();
