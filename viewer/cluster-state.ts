@@ -14,8 +14,16 @@ import {
   asTruncation,
   type GroupMemberInfo,
 } from "./kafka-events.ts";
-import { applyPartitionState, type PartitionState } from "./partition-state.ts";
-import { type AnyRecord, asFault, asPartitionState, asRaftRole, num, str } from "./records.ts";
+import { applyPartitionState, ensurePartition, type PartitionState } from "./partition-state.ts";
+import {
+  type AnyRecord,
+  asFault,
+  asPartitionState,
+  asRaftRole,
+  num,
+  numbers,
+  str,
+} from "./records.ts";
 
 export const notableKinds = [
   "election",
@@ -196,6 +204,14 @@ export function applyRecord(
         p.truncations = [...p.truncations.slice(-4), entry];
       }
       return ["truncation"];
+    }
+    case "partition-created": {
+      const replicas = numbers(r.replicas);
+      const topic = str(r, "topic");
+      const partition = num(r, "partition");
+      if (topic === undefined || partition === undefined || replicas === undefined) return [];
+      ensurePartition(state, { topic, partition }).assignment = [...replicas];
+      return [];
     }
     case "topic-created": {
       const topic = str(r, "topic");

@@ -62,6 +62,8 @@ export interface PartitionState {
   isrChanges: IsrChange[];
   truncations: Truncation[];
   pendingReason: PendingIsrReason | null;
+  /** The assigned replicas (from partition-created), in preference order; [] when unknown. */
+  assignment: number[];
   /** The last leader election the controller traced for this partition. */
   lastElection: LastElection | null;
 }
@@ -102,6 +104,7 @@ export function ensurePartition(
       truncations: [],
       pendingReason: null,
       lastElection: null,
+      assignment: [],
     };
     state.partitions[key] = p;
   }

@@ -1,7 +1,7 @@
 // One short line per event for the event list: the fields that matter for its type, Kafka's words.
 // Unknown types show their fields as compact JSON. Invariant: a summary never exceeds `maxChars`.
 
-import type { AnyRecord } from "./records.ts";
+import { type AnyRecord, messageLabel } from "./records.ts";
 
 const maxChars = 160;
 
@@ -22,13 +22,16 @@ function compact(value: unknown): string {
   );
 }
 
-export function summarize(r: AnyRecord, label?: string): string {
+export function summarize(r: AnyRecord): string {
   const f = rest(r);
   switch (r.type) {
-    case "net-send":
+    case "net-send": {
+      const size = typeof f.size === "number" ? `, ${f.size} B` : "";
+      const what = messageLabel(f.body);
       return clip(
-        `#${f.msg} ${f.from}→${f.to} ${label ?? ""} (${f.kind}, ${f.size} B)${f.at === null ? " held" : ""}`,
+        `#${f.msg} ${f.from}→${f.to} ${what} (${f.kind}${size})${f.at === null ? " held" : ""}`,
       );
+    }
     case "net-deliver":
       return clip(`#${f.msg} ${f.from}→${f.to} delivered`);
     case "net-drop":
@@ -72,6 +75,22 @@ export function summarize(r: AnyRecord, label?: string): string {
       );
     case "offset-committed":
       return clip(`${f.group} ${f.topic}-${f.partition} → ${f.offset}`);
+    case "partition-created":
+      return clip(`${f.topic}-${f.partition} replicas [${String(f.replicas)}] leader ${f.leader}`);
+    case "leader-elected":
+      return clip(
+        `${f.topic}-${f.partition} leader ${f.previousLeader} → ${f.leader} epoch ${f.leaderEpoch} ISR [${String(f.isr)}] (${f.reason}${f.unclean === true ? ", UNCLEAN" : ""})`,
+      );
+    case "isr-shrink-proposed":
+    case "isr-expand-proposed":
+    case "isr-committed":
+      return clip(
+        `${f.topic}-${f.partition} ISR [${String(f.isr)}] → [${String(f.proposedIsr ?? f.isr)}]`,
+      );
+    case "hw-advanced":
+      return clip(`${f.topic}-${f.partition} HW ${f.from} → ${f.to}`);
+    case "follower-truncated":
+      return clip(`${f.topic}-${f.partition} ${f.from} → ${f.to} (${f.reason})`);
     case "log-truncated":
       return clip(`${f.topic}-${f.partition} to ${f.logEndOffset}: ${f.reason}`);
     case "history": {

@@ -35,7 +35,9 @@ export function drawBands(s: Scene): void {
   const { ctx, layout } = s;
   const top = layout.lanesTop;
   const bottom = layout.height;
-  const labelled: number[] = [];
+  // Three label rows; a label that fits in none is left out (the hover tooltip names every band).
+  const rowsEnd = [Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY];
+  ctx.font = "10.5px system-ui, sans-serif";
   for (const band of s.data.bands) {
     const a = s.x(band.t0);
     const b = s.x(end(s.data, band.t1));
@@ -56,9 +58,12 @@ export function drawBands(s: Scene): void {
     ctx.lineTo(a + 0.5, bottom);
     ctx.stroke();
     ctx.setLineDash([]);
-    const row = labelled.filter((x) => Math.abs(x - xa) < 160).length;
-    labelled.push(xa);
-    label(ctx, band.label, xa + 3, top + 11 + (row % 3) * 13, ctx.strokeStyle as string);
+    const width = ctx.measureText(band.label).width + 10;
+    const row = rowsEnd.findIndex((end) => end < xa);
+    if (row >= 0) {
+      rowsEnd[row] = xa + width;
+      label(ctx, band.label, xa + 3, top + 11 + row * 13, ctx.strokeStyle as string);
+    }
   }
   for (const inst of s.data.instants) {
     const x = s.x(inst.t);

@@ -60,6 +60,8 @@ export class PartitionsTable {
       ),
       el("span", "badge", `HW ${leaderReplica?.highWatermark ?? "?"}`),
     );
+    if (p.assignment.length > 0)
+      head.append(el("span", "muted", `replicas [${p.assignment.join(",")}]`));
     box.append(head);
     const values = replicas.flatMap((r) => [r.logEndOffset, r.highWatermark]);
     const hi = Math.max(1, ...values);

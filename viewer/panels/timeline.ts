@@ -288,11 +288,17 @@ export class Timeline {
       text = `#${m.id[r]} ${m.labels[m.label[r]!]}\n${m.from[r]} → ${m.to[r]}, sent at ${formatTime(m.sendT[r]!)}, ${end}`;
     } else {
       const row = rowAt(layout, py);
+      const t = this.#time(px);
       if (row !== undefined && row.kind !== "lane" && row.kind !== "axis" && px >= layout.x0) {
-        const t = this.#time(px);
-        text = [`t = ${formatTime(t)}`, ...chartValuesAt(data, this.#host.chartPartition, t)].join(
-          "\n",
-        );
+        const values = chartValuesAt(data, this.#host.chartPartition, t);
+        text = [`t = ${formatTime(t)}`, ...values].join("\n");
+      } else if (row?.kind === "lane" && px >= layout.x0) {
+        const bands = data.bands.filter((b) => b.t0 <= t && (Number.isNaN(b.t1) || b.t1 >= t));
+        if (bands.length > 0) {
+          text = [`faults in force at ${formatTime(t)}:`, ...bands.map((b) => `  ${b.label}`)].join(
+            "\n",
+          );
+        }
       }
     }
     if (text === undefined) {
