@@ -29,6 +29,10 @@ const isrFull = (r: AnyRecord, s: ClusterState) =>
   Object.values(s.partitions).every((p) => p.isr.length === Object.keys(p.replicas).length) &&
   Object.values(s.partitions).some((p) => p.isrChanges.length > 1);
 
+/** A replica reporting from a broker that has restarted at least once. */
+const restartedReport = (r: AnyRecord, s: ClusterState) =>
+  r.type === "partition-state" && r.node !== undefined && (s.nodes[r.node]?.incarnation ?? 0) > 1;
+
 const leaderMoved = (r: AnyRecord, s: ClusterState) =>
   r.type === "partition-state" && Object.values(s.partitions).some((p) => p.leaderEpoch > 0);
 
@@ -58,8 +62,9 @@ export const scenarioBeats: Readonly<Record<string, readonly Beat[]>> = {
   "slow-follower-isr": [
     {
       when: (r) =>
-        r.type === "fault" && (r.fault as { type?: string } | undefined)?.type === "slow",
-      text: "A network fault slows the link to one follower: its fetches now take far longer.",
+        r.type === "fault" &&
+        ["slow", "clog"].includes(String((r.fault as { type?: unknown } | undefined)?.type)),
+      text: "A network fault slows the link from the leader to one follower: its fetch answers queue up and it falls behind.",
     },
     {
       when: isrShrunk,
@@ -83,7 +88,10 @@ export const scenarioBeats: Readonly<Record<string, readonly Beat[]>> = {
       when: leaderMoved,
       text: "The controller elects a new leader from the ISR and bumps the leader epoch: the new epoch fences the old leader.",
     },
-    { when: is("proc-start"), text: "The old leader restarts and recovers its log from disk." },
+    {
+      when: restartedReport,
+      text: "The old leader is back: it recovered its log from disk and now follows the new leader, in the newer epoch.",
+    },
     {
       when: truncated,
       text: "It asks the new leader where its epoch ended (KIP-101/KIP-595) and truncates the divergent tail — by leader epoch, never by its old HW.",
