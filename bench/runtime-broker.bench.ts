@@ -280,8 +280,8 @@ function printTables(): void {
     "",
   );
   out.push(
-    "| workload | MB/s | msgs/s | server CPU | client CPU | runs (MB/s) |",
-    "|---|---|---|---|---|---|",
+    "| workload | MB/s | msgs/s | server CPU | client CPU | MB/s per server core | runs (MB/s) |",
+    "|---|---|---|---|---|---|---|",
   );
   for (const [name, rows] of results) {
     out.push(

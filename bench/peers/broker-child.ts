@@ -13,6 +13,12 @@ const children = new Set<ChildProcess>();
 process.once("exit", () => {
   for (const child of children) child.kill("SIGKILL");
 });
+/** Kills `child` if this process exits first (one exit listener for every child). */
+export function killOnExit(child: ChildProcess): void {
+  children.add(child);
+  child.once("exit", () => children.delete(child));
+}
+
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, () => process.exit(130));
 }
@@ -71,9 +77,8 @@ export async function startBroker(options: {
     ],
     { cwd: repoRoot, stdio: ["ignore", "inherit", "inherit"] },
   );
-  children.add(child);
+  killOnExit(child);
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  exited.then(() => children.delete(child));
   const deadline = Date.now() + 30_000;
   while (!(await canConnect(port))) {
     if (Date.now() > deadline || child.exitCode !== null) {

@@ -6,6 +6,7 @@ import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
+import { killOnExit } from "./broker-child.ts";
 import { CpuMeter } from "./proc-stats.ts";
 
 export interface LimitFigure {
@@ -45,7 +46,7 @@ export async function tcpToSink(
       stdio: ["ignore", "pipe", "inherit"],
     },
   );
-  process.once("exit", () => child.kill("SIGKILL"));
+  killOnExit(child);
   let out = "";
   child.stdout.on("data", (chunk: Buffer) => {
     out += chunk.toString("utf8");

@@ -6,7 +6,7 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
-import { freePort } from "./broker-child.ts";
+import { freePort, killOnExit } from "./broker-child.ts";
 import { CpuMeter } from "./proc-stats.ts";
 
 const CRLF = Buffer.from("\r\n");
@@ -29,7 +29,7 @@ export async function startNats(dir: string): Promise<NatsServer> {
     ["-a", "127.0.0.1", "-p", String(port), "-js", "-sd", `${dir}/store`, "-l", `${dir}/nats.log`],
     { stdio: "ignore" },
   );
-  process.once("exit", () => child.kill("SIGKILL"));
+  killOnExit(child);
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   for (let i = 0; i < 200; i++) {
     const client = await NatsClient.connect(port).catch(() => undefined);

@@ -4,7 +4,7 @@
 
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
-import { freePort } from "./broker-child.ts";
+import { freePort, killOnExit } from "./broker-child.ts";
 import type { PeerFigure } from "./nats-jetstream.ts";
 import { CpuMeter } from "./proc-stats.ts";
 
@@ -46,7 +46,7 @@ export async function startRedis(dir: string): Promise<RedisServer> {
     ],
     { stdio: "ignore" },
   );
-  process.once("exit", () => child.kill("SIGKILL"));
+  killOnExit(child);
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   for (let i = 0; i < 200; i++) {
     if (
