@@ -14,6 +14,22 @@ import { decodeAnswer, encodeHello, HANDSHAKE_BYTES_MAX } from "./codec/handshak
 import { describePeerDecodeError } from "./codec/peer-decode-error.ts";
 import type { PeerAddress, ResolvedLinkOptions } from "./link-options.ts";
 
+/** Frames below this size are joined into one buffer per turn; larger ones are not copied. */
+const JOIN_BYTES_MAX = 65_536;
+
+/** One buffer holding `parts` back to back. */
+function concat(parts: readonly Uint8Array[], size: number): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  assert(at === size, "joined frames fill the buffer");
+  return out;
+}
+
 /** Idle time before TCP keepalive probes start, on both ends of a peer connection. */
 export const KEEPALIVE_IDLE_MS = 5000;
 
@@ -52,6 +68,8 @@ export class OutboundLink {
   #uncork: NodeJS.Immediate | undefined;
   /** Frames sent while connecting, written once the peer accepts the hello. */
   #queue: Uint8Array[] = [];
+  /** Frames of this event-loop turn, written together when it ends. */
+  #batch: Uint8Array[] = [];
   #pendingMessages = 0;
   #pendingBytes = 0;
   #failures = 0;
@@ -204,24 +222,53 @@ export class OutboundLink {
     for (const frame of queued) this.#write(frame);
   }
 
-  /** Hands one frame to the socket; writes of one event-loop turn leave in one syscall. */
+  /** Takes one frame for the socket; the frames of one event-loop turn leave in one write. */
   #write(frame: Uint8Array): void {
-    const socket = this.#socket;
-    assert(this.#state === "open" && socket !== undefined, "write on an open link only");
-    const generation = this.#generation;
-    if (this.#uncork === undefined) {
-      socket.cork();
-      this.#uncork = setImmediate(() => {
-        this.#uncork = undefined;
-        socket.uncork();
-      });
-    }
-    socket.write(frame, (error) => {
-      if (generation !== this.#generation || error) return;
-      this.#pendingMessages--;
-      this.#pendingBytes -= frame.length;
-      assert(this.#pendingMessages >= 0 && this.#pendingBytes >= 0, "pending counts stay >= 0");
+    assert(this.#state === "open" && this.#socket !== undefined, "write on an open link only");
+    this.#batch.push(frame);
+    this.#uncork ??= setImmediate(() => {
+      this.#uncork = undefined;
+      this.#flush();
     });
+  }
+
+  /**
+   * Small frames are joined into one buffer (one stream write instead of one per message);
+   * large ones go by reference. Each write's callback releases what it carried from the bound.
+   */
+  #flush(): void {
+    const socket = this.#socket;
+    if (socket === undefined || this.#batch.length === 0) return;
+    const generation = this.#generation;
+    const frames = this.#batch;
+    this.#batch = [];
+    const release = (messages: number, bytes: number) => (error?: Error | null) => {
+      if (generation !== this.#generation || error) return;
+      this.#pendingMessages -= messages;
+      this.#pendingBytes -= bytes;
+      assert(this.#pendingMessages >= 0 && this.#pendingBytes >= 0, "pending counts stay >= 0");
+    };
+    socket.cork();
+    let joined: Uint8Array[] = [];
+    let joinedBytes = 0;
+    const writeJoined = () => {
+      if (joined.length === 0) return;
+      socket.write(concat(joined, joinedBytes), release(joined.length, joinedBytes));
+      joined = [];
+      joinedBytes = 0;
+    };
+    for (const frame of frames) {
+      if (frame.length >= JOIN_BYTES_MAX) {
+        writeJoined();
+        socket.write(frame, release(1, frame.length));
+      } else {
+        joined.push(frame);
+        joinedBytes += frame.length;
+        if (joinedBytes >= JOIN_BYTES_MAX) writeJoined();
+      }
+    }
+    writeJoined();
+    socket.uncork();
   }
 
   /** Drops the socket and what waits, backs off, tells the owner. */
@@ -255,6 +302,7 @@ export class OutboundLink {
     this.#socket = undefined;
     this.#splitter = undefined;
     this.#queue = [];
+    this.#batch = [];
     this.#pendingMessages = 0;
     this.#pendingBytes = 0;
   }

@@ -17,7 +17,7 @@ export class PeerWriter {
 
   /** A `framed` writer reserves the 4-byte frame size that finish() fills in. */
   constructor(framed: boolean) {
-    this.#writer = new Writer(framed);
+    this.#writer = new Writer(framed, 64);
   }
 
   get size(): number {
