@@ -19,6 +19,9 @@ import {
 } from "./link-options.ts";
 import { OutboundLink, type OutboundOwner, type OutboundStatus } from "./outbound-link.ts";
 
+/** Distinct unaddressed nodes remembered for the once-per-node warning. */
+const WARNED_NODES_MAX = 1000;
+
 export interface PeerLinkStats {
   readonly messagesSent: number;
   readonly messagesReceived: number;
@@ -44,6 +47,8 @@ export class PeerLinks implements PeerSink, OutboundOwner, InboundOwner {
   /** Peers whose unreachability is reported on the next turn (refusals inside send()). */
   readonly #deferred = new Set<NodeId>();
   #deferredImmediate: NodeJS.Immediate | undefined;
+  /** Nodes already warned about (no address); cleared when it reaches its bound. */
+  readonly #warnedNoAddress = new Set<NodeId>();
   #closed = false;
   #stats = {
     messagesSent: 0,
@@ -119,7 +124,11 @@ export class PeerLinks implements PeerSink, OutboundOwner, InboundOwner {
     if (link === undefined) {
       const address = this.#addresses.get(to);
       if (address === undefined) {
-        this.logger.warn("message to a node with no known address", { to, type: message.type });
+        // The core retries on its own backoff: warn once per node, not once per retry.
+        const level = this.#warnedNoAddress.has(to) ? "debug" : "warn";
+        if (this.#warnedNoAddress.size >= WARNED_NODES_MAX) this.#warnedNoAddress.clear();
+        this.#warnedNoAddress.add(to);
+        this.logger[level]("message to a node with no known address", { to, type: message.type });
         this.unreachable(to, true);
         return;
       }

@@ -110,6 +110,8 @@ describe("unreachable peers", () => {
     expect(a.inputs).toEqual([]);
     await settle();
     expect(a.inputs).toEqual([{ type: "peer-unreachable", peer: nodeId(7) }]);
+    // One warning for the node, not one per retry.
+    expect(a.logLines.filter((line) => line.includes("no known address"))).toHaveLength(1);
   });
 
   it("a dead port: each attempt fails, sends during the backoff are refused, the wait stays bounded", async () => {
