@@ -1,6 +1,7 @@
 // One node's disk as the world drives it: a FIFO of operations, each completing after its drawn
-// latency and never before the one issued before it. Invariant: an operation takes effect on the
-// disk only when it completes, so a crash before then leaves no trace of it.
+// latency and never before the one issued before it. Invariants: an operation takes effect on the
+// disk only when it completes, so a crash before then leaves no trace of it; a stall slows the
+// disk only while it lasts (when it ends, the operations still queued speed up again).
 
 import { assert } from "../core/assert.ts";
 import type { DiskOp, DiskResult } from "../core/disk.ts";
@@ -18,12 +19,33 @@ export interface WorldDisk {
   wipe(): void;
 }
 
+/** An operation issued and not completed: its unstalled service time and when it completes. */
+interface PendingOp {
+  readonly id: DiskOpId;
+  readonly op: DiskOp;
+  /** Service time still to do, at factor 1 (ms). */
+  workLeftMs: number;
+  /** Since when it has been served at the current factor (or will be, once the one before completes). */
+  resumedAt: number;
+  doneAt: number;
+}
+
+/** A pending operation's (new) completion time, for the world's agenda. */
+export interface DiskCompletion {
+  readonly id: DiskOpId;
+  readonly op: DiskOp;
+  readonly doneAt: number;
+}
+
 export class DiskQueue {
   readonly disk: WorldDisk;
+  readonly #pending: PendingOp[] = [];
+  #head = 0;
   #lastDoneAt = 0;
-  #pending = 0;
   #stallFactor = 1;
   #errors: DiskErrorMode = "none";
+  /** Bumped when pending completions are re-timed or dropped: older agenda events are stale. */
+  #generation = 0;
 
   constructor(disk: WorldDisk) {
     this.disk = disk;
@@ -31,27 +53,37 @@ export class DiskQueue {
 
   /** Operations issued and not yet completed. */
   get pending(): number {
-    return this.#pending;
+    return this.#pending.length - this.#head;
   }
 
   get errors(): DiskErrorMode {
     return this.#errors;
   }
 
+  get generation(): number {
+    return this.#generation;
+  }
+
   /** Queues `op` issued at `nowMs`; returns when it completes. */
-  submit(nowMs: number, op: DiskOp): number {
-    const latency = this.disk.latencyMs(op) * this.#stallFactor;
-    assert(Number.isFinite(latency) && latency >= 0, `bad disk latency ${latency}`);
-    const doneAt = quantizeMs(Math.max(nowMs, this.#lastDoneAt) + latency);
+  submit(nowMs: number, id: DiskOpId, op: DiskOp): number {
+    const baseMs = this.disk.latencyMs(op);
+    assert(Number.isFinite(baseMs) && baseMs >= 0, `bad disk latency ${baseMs}`);
+    const resumedAt = Math.max(nowMs, this.#lastDoneAt);
+    const doneAt = quantizeMs(resumedAt + baseMs * this.#stallFactor);
     this.#lastDoneAt = doneAt;
-    this.#pending++;
+    this.#pending.push({ id, op, workLeftMs: baseMs, resumedAt, doneAt });
     return doneAt;
   }
 
   /** The oldest pending operation completes: apply it (or fail it, during an error episode). */
   complete(op: DiskOp): DiskResult {
-    assert(this.#pending > 0, "disk completion without a pending operation");
-    this.#pending--;
+    assert(this.pending > 0, "disk completion without a pending operation");
+    const head = this.#pending[this.#head++]!;
+    assert(head.op === op, "disk operations complete in issue order");
+    if (this.#head > 1024 && this.#head * 2 > this.#pending.length) {
+      this.#pending.splice(0, this.#head);
+      this.#head = 0;
+    }
     if (this.#errors === "eio") {
       return { ok: false, code: "EIO", message: `injected EIO burst on ${op.type}` };
     }
@@ -63,21 +95,46 @@ export class DiskQueue {
 
   /** The process died: pending operations vanish; returns how many, and unsynced bytes lost. */
   crash(nowMs: number): { opsLost: number; bytesLost: number } {
-    const opsLost = this.#pending;
-    this.#pending = 0;
+    const opsLost = this.pending;
+    this.#pending.length = 0;
+    this.#head = 0;
+    this.#generation++;
     this.#lastDoneAt = nowMs;
     const report = this.disk.crash();
     return { opsLost, bytesLost: report?.lostBytes ?? 0 };
   }
 
   wipe(): void {
-    assert(this.#pending === 0, "wipe a disk with operations in flight");
+    assert(this.pending === 0, "wipe a disk with operations in flight");
     this.disk.wipe();
   }
 
-  setStall(factor: number): void {
+  /**
+   * A stall begins, changes or ends at `nowMs`. The operation in service keeps the work it has
+   * done and finishes the rest at the new speed, the queued ones follow; returns their new
+   * completion times (the world schedules them, earlier events of this disk going stale), or
+   * an empty list when nothing changed.
+   */
+  setStall(factor: number, nowMs: number): DiskCompletion[] {
     assert(factor >= 1 && Number.isFinite(factor), `bad disk stall factor ${factor}`);
+    const before = this.#stallFactor;
     this.#stallFactor = factor;
+    if (factor === before || this.pending === 0) return [];
+    this.#generation++;
+    let at = nowMs;
+    const retimed: DiskCompletion[] = [];
+    for (let i = this.#head; i < this.#pending.length; i++) {
+      const p = this.#pending[i]!;
+      // Only the operation in service has done work; it keeps it and finishes at the new speed.
+      if (p.resumedAt < nowMs)
+        p.workLeftMs = Math.max(0, p.workLeftMs - (nowMs - p.resumedAt) / before);
+      p.resumedAt = Math.max(at, nowMs);
+      p.doneAt = Math.max(nowMs, quantizeMs(p.resumedAt + p.workLeftMs * factor));
+      at = p.doneAt;
+      retimed.push({ id: p.id, op: p.op, doneAt: p.doneAt });
+    }
+    this.#lastDoneAt = at;
+    return retimed;
   }
 
   setErrors(mode: DiskErrorMode): void {

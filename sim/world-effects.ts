@@ -59,7 +59,7 @@ export function carryOut(host: EffectHost, slot: NodeSlot, effect: Effect): void
       }
       return;
     case "disk":
-      host.diskDoneAt(slot, slot.disk.submit(host.now, effect.op), effect.id, effect.op);
+      host.diskDoneAt(slot, slot.disk.submit(host.now, effect.id, effect.op), effect.id, effect.op);
       return;
     case "trace":
       host.trace(self, effect.event);

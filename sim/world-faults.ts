@@ -3,11 +3,14 @@
 // never an error, so any subset of a schedule (what a shrinker produces) is a valid run.
 
 import { assertNever } from "../core/assert.ts";
-import type { NodeId } from "../core/ids.ts";
+import type { DiskOp } from "../core/disk.ts";
+import type { DiskOpId, NodeId } from "../core/ids.ts";
 import type { Fault } from "./faults.ts";
 import { crash, type NodeSlot, type ProcessHost, pause, restart, resume, wipe } from "./process.ts";
 
 export interface FaultHost extends ProcessHost {
+  /** Schedules a disk completion (re-timed ones after a stall changed; older events go stale). */
+  diskDoneAt(slot: NodeSlot, at: number, id: DiskOpId, op: DiskOp): void;
   slot(node: NodeId): NodeSlot | undefined;
   /** Nodes that are simulated clients (healed with the core at stabilize). */
   readonly clients: readonly NodeId[];
@@ -106,9 +109,14 @@ function diskFault(
 ): string | undefined {
   const slot = host.slot(fault.node);
   if (slot === undefined) return "unknown node";
-  if (fault.type === "disk-stall") slot.disk.setStall(fault.factor);
+  if (fault.type === "disk-stall") setStall(host, slot, fault.factor);
   else slot.disk.setErrors(fault.mode);
   return undefined;
+}
+
+/** A stall changes the speed of the operations already queued too (their events are re-timed). */
+function setStall(host: FaultHost, slot: NodeSlot, factor: number): void {
+  for (const c of slot.disk.setStall(factor, host.now)) host.diskDoneAt(slot, c.doneAt, c.id, c.op);
 }
 
 /** The end of the fault phase: the core and the clients come back and talk freely. */
@@ -117,7 +125,7 @@ function stabilize(host: FaultHost, core: readonly NodeId[]): string | undefined
   for (const node of healed) {
     const slot = host.slot(node);
     if (slot === undefined) return `unknown node ${node}`;
-    slot.disk.setStall(1);
+    setStall(host, slot, 1);
     slot.disk.setErrors("none");
   }
   host.network.links.exempt(healed);

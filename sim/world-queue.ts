@@ -28,6 +28,8 @@ export type QueueItem =
       readonly type: "disk";
       readonly slot: NodeSlot;
       readonly incarnation: number;
+      /** The disk queue's generation when scheduled (a re-timed completion makes it stale). */
+      readonly gen: number;
       readonly id: DiskOpId;
       readonly op: DiskOp;
     }

@@ -220,6 +220,7 @@ export class World implements WorldView {
       case "timer":
         return this.#timer(item.slot, item.incarnation, item.gen);
       case "disk":
+        if (item.gen !== item.slot.disk.generation) return false;
         return this.#diskDone(item.slot, item.incarnation, item.id, item.op);
       case "fault":
         this.#fault(item.fault);
@@ -386,7 +387,8 @@ export class World implements WorldView {
       },
       isServer: (node: NodeId) => this.#slots.get(node)?.spec.role === "server",
       diskDoneAt: (slot: NodeSlot, at: number, id: DiskOpId, op: DiskOp) => {
-        this.#queue.push(at, { type: "disk", slot, incarnation: slot.incarnation, id, op });
+        const gen = slot.disk.generation;
+        this.#queue.push(at, { type: "disk", slot, incarnation: slot.incarnation, gen, id, op });
       },
       contractViolation: (message: string, node: NodeId) => this.#fail("contract", message, node),
       schedule: (time: number, item: NetItem) => {
