@@ -1,0 +1,91 @@
+// Checks of every Fetch answer at the moment the broker serves it, against the broker's own view:
+// nothing at or past the high watermark, whole CRC-valid batches only, offsets dense (the first
+// batch holds the fetch offset, each next batch starts where the last ended, no record missing in a
+// batch), and with an fsync-before-ack setting a high watermark that never passes the durable offset.
+
+import type { BrokerView, PartitionView } from "../../core/broker/broker-view.ts";
+import { FsyncBeforeAck } from "../../core/broker/config.ts";
+import { ErrorCode } from "../../core/error-codes.ts";
+import { lastOffset, validateBatch } from "../../core/log/record-batch.ts";
+import type { FetchRequest, FetchResponse } from "../../core/protocol/index.ts";
+import { batchesOf } from "./observations.ts";
+
+export interface FetchCheckContext {
+  readonly fsync: FsyncBeforeAck;
+  /** Topics compacted or with control batches may have offset gaps (none in today's runs). */
+  readonly gapsAllowed: boolean;
+}
+
+/** The first breach found in one answered consumer Fetch, or undefined. */
+export function checkFetchServed(
+  request: FetchRequest,
+  response: FetchResponse,
+  view: BrokerView,
+  context: FetchCheckContext,
+): string | undefined {
+  if (request.replicaId >= 0) return undefined;
+  const byKey = new Map<string, PartitionView>();
+  for (const p of view.partitions) byKey.set(`${p.topic}-${p.partition}`, p);
+  const offsets = new Map<string, number>();
+  for (const t of request.topics) {
+    for (const p of t.partitions) offsets.set(`${t.topic}-${p.partition}`, p.fetchOffset);
+  }
+  for (const topic of response.responses) {
+    for (const p of topic.partitions) {
+      const name = `${topic.topic}-${p.partitionIndex}`;
+      if (p.errorCode !== ErrorCode.NONE) continue;
+      const state = byKey.get(name);
+      if (state === undefined) return `${name}: served, but the broker hosts no such partition`;
+      const where = `${name} fetch at ${offsets.get(name) ?? "?"}`;
+      if (p.highWatermark > state.highWatermark) {
+        return `${where}: answered high watermark ${p.highWatermark} > the broker's ${state.highWatermark}`;
+      }
+      if (context.fsync !== FsyncBeforeAck.none && p.highWatermark > state.durableOffset) {
+        return `${where}: high watermark ${p.highWatermark} > durable offset ${state.durableOffset} with runnel.fsync.before.ack=${context.fsync}`;
+      }
+      const breach = checkBatches(p.records, offsets.get(name), p.highWatermark, context);
+      if (breach !== undefined) {
+        const served = batchesOf(p.records).map(
+          ({ header: h }) => `${h.baseOffset}..${lastOffset(h)}`,
+        );
+        return `${where}: ${breach} (served batches ${served.join(" ")}; broker LEO ${state.logEndOffset} HW ${state.highWatermark})`;
+      }
+    }
+  }
+  return undefined;
+}
+
+function checkBatches(
+  bytes: Uint8Array | null,
+  fetchOffset: number | undefined,
+  highWatermark: number,
+  context: FetchCheckContext,
+): string | undefined {
+  let expectedBase: number | undefined;
+  for (const { position, header } of batchesOf(bytes)) {
+    const last = lastOffset(header);
+    const valid = validateBatch(bytes!, position);
+    if (!valid.ok) {
+      return `served a batch at ${header.baseOffset} that fails validation (${valid.error.type}: ${valid.error.message})`;
+    }
+    if (last >= highWatermark) {
+      return `served offsets ${header.baseOffset}..${last} at or past the high watermark ${highWatermark}`;
+    }
+    if (expectedBase === undefined) {
+      if (fetchOffset !== undefined && (header.baseOffset > fetchOffset || last < fetchOffset)) {
+        return `first batch ${header.baseOffset}..${last} does not hold the fetch offset`;
+      }
+    } else if (header.baseOffset !== expectedBase && !context.gapsAllowed) {
+      return `offsets not dense: a batch starts at ${header.baseOffset}, the one before ended at ${expectedBase - 1}`;
+    }
+    if (
+      !context.gapsAllowed &&
+      !header.isControl &&
+      header.recordCount !== header.lastOffsetDelta + 1
+    ) {
+      return `offsets not dense: batch ${header.baseOffset}..${last} holds ${header.recordCount} records`;
+    }
+    expectedBase = last + 1;
+  }
+  return undefined;
+}

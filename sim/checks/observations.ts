@@ -1,0 +1,134 @@
+// What the clients saw, as facts the fault contract is judged on: each value at each offset, when
+// (trace seq) a broker served it or acknowledged it, and how many Produce requests carried it.
+// Invariant: facts only accumulate; each is stamped with the seq current when it was observed,
+// which orders it against the broker's crashes (a crash breaks connections, so nothing served
+// before a crash is delivered after it).
+
+import type { KeyMap } from "../../core/client/workload-keys.ts";
+import { decodeInt } from "../../core/client/workload-keys.ts";
+import {
+  batchSizeBytes,
+  decodeRecords,
+  type RecordBatchHeader,
+  readBatchHeader,
+} from "../../core/log/record-batch.ts";
+import type { FetchResponse, ProduceRequest } from "../../core/protocol/index.ts";
+
+export type ObservationKind = "ack" | "served";
+
+/** A value seen at an offset of a key: acknowledged there, or served there to a consumer. */
+export interface Observation {
+  readonly key: number;
+  readonly offset: number;
+  readonly seq: number;
+  readonly kind: ObservationKind;
+}
+
+/** The whole batches in `bytes` (a short last batch is a fetch cut at maxBytes). */
+export function batchesOf(
+  bytes: Uint8Array | null,
+): { position: number; header: RecordBatchHeader }[] {
+  const batches: { position: number; header: RecordBatchHeader }[] = [];
+  if (bytes === null) return batches;
+  let at = 0;
+  while (at < bytes.length) {
+    const read = readBatchHeader(bytes, at);
+    if (!read.ok || read.value.batchLength < 49) break;
+    const size = batchSizeBytes(read.value);
+    if (at + size > bytes.length) break;
+    batches.push({ position: at, header: read.value });
+    at += size;
+  }
+  return batches;
+}
+
+/** Workload values of the batches in `bytes`, with their offsets (undecodable records skipped). */
+export function valuesOf(bytes: Uint8Array | null): { offset: number; value: number }[] {
+  const out: { offset: number; value: number }[] = [];
+  if (bytes === null) return out;
+  for (const { position } of batchesOf(bytes)) {
+    const records = decodeRecords(bytes, position);
+    if (!records.ok) continue;
+    for (const record of records.value) {
+      const value = decodeInt(record.value);
+      if (value !== undefined) out.push({ offset: record.offset, value });
+    }
+  }
+  return out;
+}
+
+export class Observations {
+  readonly #keyMap: KeyMap;
+  readonly #byValue = new Map<number, Observation[]>();
+  /** Produce requests that carried each value: more than one means the client resent it. */
+  readonly #sends = new Map<number, number>();
+  #served = 0;
+
+  constructor(keyMap: KeyMap) {
+    this.#keyMap = keyMap;
+  }
+
+  /** A producer sent a Produce request (first send or retry). */
+  produceRequest(request: ProduceRequest): void {
+    for (const topic of request.topicData) {
+      for (const data of topic.partitionData) {
+        for (const { value } of valuesOf(data.records)) {
+          this.#sends.set(value, (this.#sends.get(value) ?? 0) + 1);
+        }
+      }
+    }
+  }
+
+  /** A consumer received a Fetch response: every record in it was in the log when served. */
+  fetchResponse(response: FetchResponse, seq: number): void {
+    for (const topic of response.responses) {
+      for (const p of topic.partitions) {
+        if (p.records === null || p.records.length === 0) continue;
+        const key = this.#keyMap.keyOf(topic.topic, p.partitionIndex);
+        if (key === undefined) continue;
+        for (const { offset, value } of valuesOf(p.records)) {
+          this.#add(value, { key, offset, seq, kind: "served" });
+          this.#served++;
+        }
+      }
+    }
+  }
+
+  /** A producer learned that `value` was appended at `offset` of `key`. */
+  ack(key: number, value: number, offset: number, seq: number): void {
+    this.#add(value, { key, offset, seq, kind: "ack" });
+  }
+
+  #add(value: number, observation: Observation): void {
+    const list = this.#byValue.get(value);
+    if (list === undefined) this.#byValue.set(value, [observation]);
+    else {
+      const last = list[list.length - 1]!;
+      // Consecutive fetches return the same record again and again: keep the latest sighting.
+      if (
+        last.key === observation.key &&
+        last.offset === observation.offset &&
+        last.kind === observation.kind
+      ) {
+        list[list.length - 1] = observation;
+      } else list.push(observation);
+    }
+  }
+
+  of(value: number): readonly Observation[] {
+    return this.#byValue.get(value) ?? [];
+  }
+
+  /** Produce requests that carried `value` (0 if never sent). */
+  sendsOf(value: number): number {
+    return this.#sends.get(value) ?? 0;
+  }
+
+  values(): IterableIterator<[number, readonly Observation[]]> {
+    return this.#byValue.entries();
+  }
+
+  get servedRecords(): number {
+    return this.#served;
+  }
+}

@@ -1,0 +1,148 @@
+// Watches a run's trace as it is written: the broker's partition states (checked on every change:
+// log start <= HW <= LEO, durable offset <= LEO, HW and LEO never go back within one incarnation,
+// HW <= durable offset under an fsync-before-ack setting), its crashes (turned into loss regions),
+// and the clients' history (kept with the seq of each event, acknowledged offsets recorded).
+
+import { FsyncBeforeAck } from "../../core/broker/config.ts";
+import type { PartitionStateEvent } from "../../core/broker/trace-events.ts";
+import type { HistoryOp } from "../../core/client/history.ts";
+import type { KeyMap } from "../../core/client/workload-keys.ts";
+import type { NodeId } from "../../core/ids.ts";
+import type { TraceEvent } from "../../core/trace.ts";
+import type { SimTraceEvent } from "../trace-format.ts";
+import type { TraceObserver } from "../trace-writer.ts";
+import type { LossLedger, LossRegion } from "./loss-ledger.ts";
+import type { Observations } from "./observations.ts";
+
+export interface WatchOptions {
+  readonly broker: NodeId;
+  readonly keyMap: KeyMap;
+  readonly fsync: FsyncBeforeAck;
+  readonly ledger: LossLedger;
+  readonly observations: Observations;
+}
+
+export class RunWatch {
+  readonly #options: WatchOptions;
+  /** Per key: the broker's last partition state in its current incarnation. */
+  readonly #states = new Map<number, PartitionStateEvent>();
+  readonly history: HistoryOp[] = [];
+  /** Trace seq of each history event (same index). */
+  readonly historySeqs: number[] = [];
+  #violation: string | undefined;
+  /** Seq and time of the last broker crash (undefined before any). */
+  brokerCrashes = 0;
+  logsOffline = 0;
+  halted = false;
+
+  constructor(options: WatchOptions) {
+    this.#options = options;
+  }
+
+  /** The first broken invariant, if any (a world check reports it after the step). */
+  get violation(): string | undefined {
+    return this.#violation;
+  }
+
+  fail(message: string): void {
+    this.#violation ??= message;
+  }
+
+  #state(message: string): void {
+    this.fail(`partition state: ${message}`);
+  }
+
+  readonly observer: TraceObserver = (
+    seq: number,
+    _t: number,
+    node: NodeId | undefined,
+    event: SimTraceEvent | TraceEvent,
+  ) => {
+    switch (event.type) {
+      case "history":
+        this.#history(seq, event.op);
+        return;
+      case "partition-state":
+        if (node === this.#options.broker) this.#partitionState(event);
+        return;
+      case "proc-crash":
+        if (node === this.#options.broker) this.#crash(seq);
+        return;
+      case "proc-start":
+        if (node === this.#options.broker) {
+          this.#states.clear();
+          this.halted = false;
+        }
+        return;
+      case "log-offline":
+        if (node === this.#options.broker) this.logsOffline++;
+        return;
+      case "broker-halted":
+        if (node === this.#options.broker) this.halted = true;
+        return;
+      default:
+        return;
+    }
+  };
+
+  #history(seq: number, op: HistoryOp): void {
+    this.history.push(op);
+    this.historySeqs.push(seq);
+    if (op.type !== "send" || op.phase === "invoke") return;
+    for (const s of op.sends) {
+      if (s.offset !== null) this.#options.observations.ack(s.key, s.value, s.offset, seq);
+    }
+  }
+
+  #partitionState(e: PartitionStateEvent): void {
+    const key = this.#options.keyMap.keyOf(e.topic, e.partition);
+    if (key === undefined) return;
+    const name = `${e.topic}-${e.partition}`;
+    if (!(e.logStartOffset <= e.highWatermark && e.highWatermark <= e.logEndOffset)) {
+      this.#state(
+        `${name}: log start ${e.logStartOffset} <= HW ${e.highWatermark} <= LEO ${e.logEndOffset} broken`,
+      );
+    }
+    if (e.durableOffset > e.logEndOffset) {
+      this.#state(`${name}: durable offset ${e.durableOffset} > LEO ${e.logEndOffset}`);
+    }
+    if (this.#options.fsync !== FsyncBeforeAck.none && e.highWatermark > e.durableOffset) {
+      this.#state(
+        `${name}: HW ${e.highWatermark} > durable offset ${e.durableOffset} with runnel.fsync.before.ack=${this.#options.fsync}`,
+      );
+    }
+    const before = this.#states.get(key);
+    if (before !== undefined) {
+      if (e.highWatermark < before.highWatermark) {
+        this.#state(`${name}: HW went back from ${before.highWatermark} to ${e.highWatermark}`);
+      }
+      if (e.logEndOffset < before.logEndOffset) {
+        this.#state(`${name}: LEO went back from ${before.logEndOffset} to ${e.logEndOffset}`);
+      }
+      if (e.durableOffset < before.durableOffset) {
+        this.#state(
+          `${name}: durable offset went back from ${before.durableOffset} to ${e.durableOffset}`,
+        );
+      }
+    }
+    this.#states.set(key, e);
+  }
+
+  /** A crash may lose everything at or past each partition's durable offset. */
+  #crash(seq: number): void {
+    this.brokerCrashes++;
+    const regions = new Map<number, LossRegion>();
+    for (const [key, state] of this.#states) {
+      if (state.durableOffset < state.logEndOffset) {
+        regions.set(key, { from: state.durableOffset, to: state.logEndOffset });
+      }
+    }
+    this.#options.ledger.add({ seq, kind: "crash", regions });
+    this.#states.clear();
+  }
+
+  /** The broker's last known state of `key`'s partition in this incarnation. */
+  stateOf(key: number): PartitionStateEvent | undefined {
+    return this.#states.get(key);
+  }
+}

@@ -1,0 +1,81 @@
+// Running seeds: one seed to its report (optionally twice, to prove determinism), a batch in this
+// process, and the seed lists CI runs. Invariant: a report carries everything the summary needs and
+// nothing that depends on which process ran it (worker processes send reports back as data).
+
+import { failureKindOf, type SeedReport } from "./cli-report.ts";
+import { checkDeterminism, describeDeterminism } from "./determinism.ts";
+import type { Seed } from "./prng.ts";
+import { buildRun } from "./runs/build.ts";
+import { runParts } from "./runs/run.ts";
+import type { SimScenario } from "./scenario.ts";
+import { MarkTally } from "./trace-marks.ts";
+
+export interface SeedOptions {
+  readonly checkDeterminism?: boolean;
+  readonly commit?: string;
+}
+
+export function runSeed(scenario: SimScenario, options: SeedOptions = {}): SeedReport {
+  const tally = new MarkTally();
+  const parts = buildRun(scenario, {
+    observers: [tally.observer],
+    ...(options.commit === undefined ? {} : { commit: options.commit }),
+  });
+  const outcome = runParts(parts);
+  let nondeterminism: string | undefined;
+  if (options.checkDeterminism === true) {
+    const report = checkDeterminism(({ trace, draws }) => {
+      const again = buildRun(scenario, { trace, draws });
+      return runParts(again).result;
+    });
+    if (!report.deterministic) nondeterminism = describeDeterminism(report).join("\n");
+    else if (report.hashes[0] !== outcome.stats.traceHash) {
+      nondeterminism = `trace hash ${outcome.stats.traceHash} in the first run, ${report.hashes[0]} when run again`;
+    }
+  }
+  const failure = outcome.failure;
+  return {
+    seed: scenario.seed,
+    ok: outcome.ok,
+    failureKind: failure === undefined ? undefined : failureKindOf(failure.kind, failure.message),
+    message: failure?.message,
+    replay: outcome.replay,
+    stats: outcome.stats,
+    marks: tally.hits(),
+    nondeterminism,
+  };
+}
+
+/** Seeds CI always runs: each found a bug once, or covers a path seeds rarely take. */
+export const ciSeeds: readonly Seed[] = [
+  1n,
+  2n,
+  3n,
+  7n,
+  16n,
+  25n,
+  42n,
+  0x3f1n,
+  0x3f9n,
+  0x3fdn,
+  0x41dn,
+];
+
+/**
+ * `count` fresh seeds from a base (CI passes the date or its run id): spread over the 64-bit space
+ * so that consecutive days share none.
+ */
+export function freshSeeds(base: bigint, count: number): Seed[] {
+  const seeds: Seed[] = [];
+  let x = (base * 0x9e3779b97f4a7c15n) & 0xffffffffffffffffn;
+  for (let i = 0; i < count; i++) {
+    x = (x * 6364136223846793005n + 1442695040888963407n) & 0xffffffffffffffffn;
+    seeds.push(x % 100n === 0n ? x + 1n : x);
+  }
+  return seeds;
+}
+
+/** Today's base for fresh seeds: yyyymmdd as a number (CI may pass RUNNEL_SIM_SEED instead). */
+export function dateBase(now: Date): bigint {
+  return BigInt(now.getUTCFullYear() * 10_000 + (now.getUTCMonth() + 1) * 100 + now.getUTCDate());
+}
