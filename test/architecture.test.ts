@@ -73,6 +73,11 @@ describe("architecture", () => {
       "core/x.ts:1: WeakRef is banned, use explicit ownership (GC timing is not deterministic)",
     ],
     [
+      "runtime/peer/codec/x.ts",
+      "const b = Buffer.from([1]);",
+      "runtime/peer/codec/x.ts:1: Buffer is banned, use Uint8Array and DataView",
+    ],
+    [
       "runtime/protocol/x.ts",
       "const e = process.env;",
       "runtime/protocol/x.ts:1: process is banned, use configuration passed as an argument",

@@ -101,11 +101,19 @@ export function importsOf(
   return found;
 }
 
-export type Area = "core" | "runtime-protocol" | "sim" | "runtime" | "viewer" | "other";
+export type Area =
+  | "core"
+  | "runtime-protocol"
+  | "runtime-peer-codec"
+  | "sim"
+  | "runtime"
+  | "viewer"
+  | "other";
 
 export function areaOf(file: string): Area {
   if (file.startsWith("core/")) return "core";
   if (file.startsWith("runtime/protocol/")) return "runtime-protocol";
+  if (file.startsWith("runtime/peer/codec/")) return "runtime-peer-codec";
   if (file.startsWith("runtime/")) return "runtime";
   if (file.startsWith("sim/")) return "sim";
   if (file.startsWith("viewer/")) return "viewer";
@@ -133,6 +141,12 @@ function importAllowed(from: Area, target: string, typeOnly: boolean): string | 
       return targetArea === "core" || targetArea === "runtime-protocol"
         ? null
         : "runtime/protocol imports only core/ and itself";
+    case "runtime-peer-codec":
+      return targetArea === "core" ||
+        targetArea === "runtime-protocol" ||
+        targetArea === "runtime-peer-codec"
+        ? null
+        : "runtime/peer/codec imports only core/, runtime/protocol/ and itself";
     case "sim":
       if (targetArea === "runtime") return "sim imports runtime/protocol only, never runtime/";
       return null;
@@ -154,7 +168,8 @@ export function checkFile(file: string, source: string): Violation[] {
   const code = stripCommentsAndStrings(source);
   for (const entry of importsOf(source)) {
     const target = resolveSpecifier(file, entry.specifier);
-    if ((area === "core" || area === "runtime-protocol") && target.startsWith("node:")) {
+    const pure = area === "core" || area === "runtime-protocol" || area === "runtime-peer-codec";
+    if (pure && target.startsWith("node:")) {
       violations.push({
         file,
         line: entry.line,
@@ -171,7 +186,7 @@ export function checkFile(file: string, source: string): Violation[] {
       });
     }
   }
-  if (area === "core" || area === "runtime-protocol") {
+  if (area === "core" || area === "runtime-protocol" || area === "runtime-peer-codec") {
     const lines = code.split("\n");
     lines.forEach((text, index) => {
       for (const ban of pureBans) {
