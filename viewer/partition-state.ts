@@ -217,7 +217,9 @@ function inferReason(
   for (const r of removed) {
     const n = state.nodes[r];
     const cut = state.faults.find((f) => f.category === "network" && f.nodes.includes(r));
-    if (n?.status === "down") parts.push(`${r} left: its broker is down`);
+    if (n?.fenced === true)
+      parts.push(`${r} left: the controller fenced its broker (session expired)`);
+    else if (n?.status === "down") parts.push(`${r} left: its broker is down`);
     else if (n?.status === "paused") parts.push(`${r} left: its broker is paused`);
     else if (cut !== undefined) parts.push(`${r} left: cut off by ${cut.label}`);
     else parts.push(`${r} left: fell behind for replica.lag.time.max.ms`);

@@ -7,7 +7,7 @@ import type { AnyRecord } from "../records.ts";
 import type { Beat } from "./beat-tracker.ts";
 
 const is = (type: string) => (r: AnyRecord) => r.type === type;
-const truncated = (r: AnyRecord) => r.type === "follower-truncated" || r.type === "log-truncated";
+const truncated = (r: AnyRecord) => r.type === "follower-truncated";
 const num = (r: AnyRecord, f: string) => (typeof r[f] === "number" ? (r[f] as number) : Number.NaN);
 
 /** The leader's high watermark of any partition has reached `offset`. */
