@@ -9,7 +9,14 @@ import { formatLink, type LinkView, parseLink, type Selection } from "./deep-lin
 import { formatTime } from "./format.ts";
 import type { IndexData } from "./index-data.ts";
 import { nodeLines, partitionLines } from "./inspect-text.ts";
-import { eventAtTime, eventOfSeq, messageOfId, stepNode, stepNotable } from "./navigation.ts";
+import {
+  allNotables,
+  eventAtTime,
+  eventOfSeq,
+  messageOfId,
+  stepNode,
+  stepNotable,
+} from "./navigation.ts";
 import { ClusterDiagram } from "./panels/cluster-diagram.ts";
 import { EventList } from "./panels/event-list.ts";
 import { GroupsPanel } from "./panels/groups-panel.ts";
@@ -33,6 +40,8 @@ export class App {
   selection: Selection | undefined;
   chartPartition: string | undefined;
   state: ClusterState | null = null;
+  /** Which notable kinds Shift+arrows stop at (a bit per notableKinds entry). */
+  notableMask = allNotables;
   readonly playback: Playback;
   /** Events the list shows (null: all). */
   listSource: Int32Array | null = null;
@@ -363,7 +372,7 @@ export class App {
     const data = this.data;
     if (data === null) return;
     this.playback.pause();
-    const next = stepNotable(data, this.cursor, dir);
+    const next = stepNotable(data, this.cursor, dir, this.notableMask);
     if (next >= 0) this.setCursor(next, { reveal: true });
     announce(this);
   }

@@ -3,6 +3,7 @@
 // N / Shift+N (next and previous match from the cursor).
 
 import type { App } from "./app.ts";
+import { notableSets, notablesOf } from "./navigation.ts";
 import { firstAtOrAbove } from "./vec.ts";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -26,6 +27,12 @@ export class Filters {
     for (const id of ["filter-node", "filter-type", "filter-partition", "filter-notable"]) {
       $(id).addEventListener("change", () => void this.#run());
     }
+    const kinds = $<HTMLSelectElement>("notable-kinds");
+    kinds.append(...notableSets.map((set) => new Option(set.label, set.id)));
+    kinds.addEventListener("change", () => {
+      app.notableMask = notableSets.find((set) => set.id === kinds.value)?.mask ?? app.notableMask;
+      void this.#run();
+    });
   }
 
   /** Fills the node, type and partition choices from the index. */
@@ -80,7 +87,7 @@ export class Filters {
     }
     let matches: Int32Array;
     if (text.trim() === "" && node === "" && type === "" && partition === "")
-      matches = data.notableIdx;
+      matches = notablesOf(data, app.notableMask);
     else {
       matches = await app.client.search({
         text,
@@ -89,7 +96,7 @@ export class Filters {
         partitions: partition === "" ? [] : [partition],
       });
       if (notable) {
-        const set = new Set(data.notableIdx);
+        const set = new Set(notablesOf(data, app.notableMask));
         matches = matches.filter((i) => set.has(i));
       }
     }

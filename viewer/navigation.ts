@@ -11,6 +11,38 @@ export function kindMask(kinds: readonly NotableKind[]): number {
 
 export const allNotables = kindMask([...notableKinds]);
 
+/** The notable-event choices of the toolbar: which kinds Shift+arrows and "notable only" use. */
+export const notableSets: readonly {
+  readonly id: string;
+  readonly label: string;
+  readonly mask: number;
+}[] = [
+  { id: "all", label: "all notable events", mask: allNotables },
+  { id: "no-hw", label: "all but HW moves", mask: allNotables & ~kindMask(["hw"]) },
+  {
+    id: "leadership",
+    label: "elections, leaders, epochs",
+    mask: kindMask(["election", "leader", "epoch"]),
+  },
+  { id: "isr", label: "ISR changes, truncations", mask: kindMask(["isr", "truncation"]) },
+  {
+    id: "processes",
+    label: "crashes, restarts, pauses, fencing",
+    mask: kindMask(["crash", "restart", "pause", "fence"]),
+  },
+  { id: "faults", label: "faults and failures", mask: kindMask(["fault", "anomaly"]) },
+  { id: "groups", label: "rebalances", mask: kindMask(["rebalance"]) },
+];
+
+/** Indices of the notable events whose kinds intersect `mask`. */
+export function notablesOf(data: IndexData, mask: number): Int32Array {
+  if (mask === allNotables) return data.notableIdx;
+  const out: number[] = [];
+  for (let i = 0; i < data.notableIdx.length; i++)
+    if ((data.notableBits[i]! & mask) !== 0) out.push(data.notableIdx[i]!);
+  return Int32Array.from(out);
+}
+
 /** The next (dir 1) or previous (dir -1) notable event strictly after/before `from`, or -1. */
 export function stepNotable(
   data: IndexData,

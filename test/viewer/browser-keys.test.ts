@@ -5,7 +5,7 @@
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { stepNotable } from "../../viewer/navigation.ts";
+import { notableSets, stepNotable } from "../../viewer/navigation.ts";
 import { artifacts, startSession, type ViewerSession } from "./support/browser.ts";
 import { loadText } from "./support/load.ts";
 import { toyTrace } from "./support/toy-trace.ts";
@@ -54,6 +54,24 @@ describe("keyboard", () => {
     expect(await cursor()).toBe(next);
     await press("End");
     expect(await cursor()).toBe(data.count - 1);
+  });
+
+  it("steps only the notable kinds chosen in the toolbar", async () => {
+    await press("Home");
+    await page.selectOption("#notable-kinds", "leadership");
+    await page.keyboard.press("Escape");
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    const mask = notableSets.find((set) => set.id === "leadership")!.mask;
+    let at = 0;
+    for (let i = 0; i < 3; i++) {
+      await press("Shift+ArrowRight");
+      const next = stepNotable(data, at, 1, mask);
+      expect(next).toBeGreaterThan(at);
+      expect(await cursor()).toBe(next);
+      at = next;
+    }
+    await page.selectOption("#notable-kinds", "all");
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
   });
 
   it("changes speed with [ and ], zooms with W/S and pans with A/D", async () => {
