@@ -39,15 +39,35 @@ export function decodePartitionMetadata(bytes: Uint8Array): TopicId | undefined 
   return match?.[1];
 }
 
-/** Reads the topic id of a folder; undefined when the file is missing or unreadable. */
+/** What a folder's partition.metadata says: a topic id, none (missing or torn), or a read error. */
+export type FolderIdentity =
+  | { readonly type: "found"; readonly topicId: TopicId }
+  | { readonly type: "none" }
+  | { readonly type: "error"; readonly message: string };
+
+/**
+ * Reads the topic id of a folder. A failed read is an error, not "none": the caller deletes a
+ * folder without our topic id, and an I/O error must never delete data.
+ */
 export function readFolderTopicId(
   io: DiskIo,
   folder: string,
-  done: (topicId: TopicId | undefined) => void,
+  done: (identity: FolderIdentity) => void,
 ): void {
   io.submit(
     { type: "read", path: `${folder}/${PARTITION_METADATA}`, position: 0, length: 256 },
-    (r) => done(r.ok && r.type === "read" ? decodePartitionMetadata(r.bytes) : undefined),
+    (r) => {
+      if (!r.ok) {
+        done(
+          r.code === "ENOENT"
+            ? { type: "none" }
+            : { type: "error", message: `${r.code} ${r.message}` },
+        );
+        return;
+      }
+      const topicId = r.type === "read" ? decodePartitionMetadata(r.bytes) : undefined;
+      done(topicId === undefined ? { type: "none" } : { type: "found", topicId });
+    },
   );
 }
 

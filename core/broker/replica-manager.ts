@@ -259,22 +259,24 @@ export class ReplicaManager {
         done();
       });
     };
+    // Without a readable, durable topic id the folder could be taken for another topic's and
+    // deleted: the log is not opened (nothing is read, deleted or appended) until a restart.
+    const unopened = (mark: string) => {
+      ctx.outbox.mark(mark);
+      this.logDirFailed = true;
+      done();
+    };
     this.#afterDestroyed(folder, () => {
       readFolderTopicId(ctx.diskIo, folder, (found) => {
-        if (found === registration.topicId) {
-          recover();
-          return;
-        }
-        if (found !== undefined) ctx.outbox.mark("partition-folder-of-other-topic-id");
+        if (found.type === "error") return unopened("partition-metadata-read-failed");
+        if (found.type === "found" && found.topicId === registration.topicId) return recover();
+        if (found.type === "found") ctx.outbox.mark("partition-folder-of-other-topic-id");
         // A folder without our topic id holds nothing of this topic (the id is synced before any
         // record is appended): whatever is there belongs to a deleted topic of the same name.
         deleteFolderFiles(ctx.diskIo, folder, () => {
           writeFolderTopicId(ctx.diskIo, folder, registration.topicId, (ok) => {
-            if (ok) return recover();
-            // Without a durable topic id the next start would take this folder for another
-            // topic's and delete it: the log is not opened (nothing is appended) until a restart.
-            ctx.outbox.mark("partition-metadata-write-failed");
-            this.logDirFailed = true;
+            if (ok) recover();
+            else unopened("partition-metadata-write-failed");
           });
         });
       });
