@@ -23,6 +23,10 @@ const commands: Record<string, Command> = {
     summary: "print the log offsets of a topic's partitions (like kafka-get-offsets.sh)",
     run: async (args) => (await import("./cli-admin-offsets.ts")).runOffsets(args),
   },
+  sim: {
+    summary: "run deterministic simulations with faults and checkers; replay a seed",
+    run: async (args) => (await import("../sim/cli.ts")).runSim(args),
+  },
   view: {
     summary: "replay a simulator trace in the browser (serves the viewer on 127.0.0.1)",
     run: async (args) => (await import("./cli-view.ts")).runView(args),
