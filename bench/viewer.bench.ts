@@ -14,6 +14,7 @@ import { buildViewer, startViewServer } from "../runtime/cli-view.ts";
 const root = join(import.meta.dirname, "..");
 const cache = join(tmpdir(), "runnel-viewer-bench");
 const sizes = [100_000, 1_000_000] as const;
+const shots = join(root, "test-artifacts", "viewer");
 const targets = { firstRender100kMs: 1500, opening1mMs: 5000, seekP95Ms: 100, scrubFps: 30 };
 
 function trace(events: number): string {
@@ -118,6 +119,8 @@ async function main(): Promise<void> {
     const small = await load(page, `${base}?trace=fixtures/t0.ndjson`);
     const baseline = await parseBaseline(page, "fixtures/t0.ndjson");
     const big = await load(page, `${base}?trace=fixtures/t1.ndjson`);
+    mkdirSync(shots, { recursive: true });
+    await page.screenshot({ path: join(shots, "bench-1m.png") });
     await seeks(page, 20);
     const seekTimes = await seeks(page, 200);
     const scrub = (await page.evaluate("window.__runnelViewer.scrub(3000)")) as {

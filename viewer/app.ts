@@ -59,6 +59,7 @@ export class App {
   #frame = 0;
   #pendingLink: Partial<LinkView> | undefined;
   #hashTimer = 0;
+  #listDrawnAt = 0;
   /** Resolvers waiting for the panels to show a given cursor (the test hook uses them). */
   #shownWaiters: { idx: number; resolve: () => void }[] = [];
   frames = 0;
@@ -412,7 +413,15 @@ export class App {
       if (this.firstDrawAt === null && this.data !== null) this.firstDrawAt = performance.now();
     } else if (dirty.has("overlay")) this.timeline.drawOverlay();
     if (dirty.has("overview")) this.overview.draw();
-    if (dirty.has("list")) this.list.render();
+    if (dirty.has("list")) {
+      // The list follows at most every 80 ms: while the cursor flies (scrubbing, fast playback)
+      // rebuilding its rows every frame would cost more than the frame.
+      const now = performance.now();
+      if (now - this.#listDrawnAt >= 80) {
+        this.#listDrawnAt = now;
+        this.list.render();
+      } else this.invalidate("list");
+    }
     if (dirty.has("clock")) drawClock(this);
   }
 }

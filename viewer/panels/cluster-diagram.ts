@@ -25,6 +25,7 @@ export class ClusterDiagram {
   readonly #svg: SVGSVGElement;
   readonly #onSelect: (node: number) => void;
   #width = 0;
+  #shown = "";
 
   constructor(svg: SVGSVGElement, onSelect: (node: number) => void) {
     this.#svg = svg;
@@ -42,6 +43,21 @@ export class ClusterDiagram {
   }
 
   update(state: ClusterState | null, lanes: readonly LaneInfo[]): void {
+    // Redrawn only when something it shows changed (scrubbing delivers a state every frame).
+    const key =
+      state === null
+        ? ""
+        : JSON.stringify([
+            this.#width,
+            lanes,
+            state.nodes,
+            state.controller,
+            state.controllerEpoch,
+            state.faults.map((f) => f.label),
+            Object.values(state.partitions).map((p) => [p.key, p.leader]),
+          ]);
+    if (key === this.#shown) return;
+    this.#shown = key;
     const svg = select(this.#svg);
     svg.selectAll("g.layer").remove();
     if (state === null) return;

@@ -204,6 +204,23 @@ const notableGlyph: Partial<Record<NotableKind, string>> = {
   fence: "⊘",
 };
 
+const hwBit = 1 << notableKinds.indexOf("hw");
+const glyphs = new Map<number, string | undefined>();
+
+function kindsOf(bits: number): NotableKind[] {
+  return notableKinds.filter((_, k) => (bits & (1 << k)) !== 0);
+}
+
+/** The glyph for a set of kinds (the first kind that has one), cached: drawn per frame. */
+function glyphOf(bits: number): string | undefined {
+  if (glyphs.has(bits)) return glyphs.get(bits);
+  const glyph = kindsOf(bits)
+    .map((k) => notableGlyph[k])
+    .find((g) => g !== undefined);
+  glyphs.set(bits, glyph);
+  return glyph;
+}
+
 function drawNotables(s: Scene, hits: Hit[]): void {
   const { ctx, layout, data } = s;
   const first = firstAtOrAbove(data.t, s.t0);
@@ -219,11 +236,10 @@ function drawNotables(s: Scene, hits: Hit[]): void {
     const y = layout.laneY.get(node);
     if (y === undefined) continue;
     const bits = data.notableBits[i]!;
-    const kinds = notableKinds.filter((_, k) => (bits & (1 << k)) !== 0);
-    const glyph = kinds.map((k) => notableGlyph[k]).find((g) => g !== undefined);
+    const glyph = glyphOf(bits);
     const x = s.x(t);
     if (glyph === undefined) {
-      if (kinds.includes("hw")) {
+      if ((bits & hwBit) !== 0) {
         ctx.fillStyle = colors.muted;
         ctx.fillRect(x, y + 5, 1, 4);
       }
@@ -231,7 +247,12 @@ function drawNotables(s: Scene, hits: Hit[]): void {
     }
     ctx.fillStyle = glyph === "⚠" ? colors.vermillion : colors.ink;
     ctx.fillText(glyph, x, y + 14);
-    hits.push({ x, y: y + 10, idx, label: () => `${kinds.join(", ")} at ${formatTime(t)}` });
+    hits.push({
+      x,
+      y: y + 10,
+      idx,
+      label: () => `${kindsOf(bits).join(", ")} at ${formatTime(t)}`,
+    });
     drawn++;
   }
   ctx.textAlign = "left";

@@ -5,15 +5,20 @@ import { type ClusterState, groupLag } from "../cluster-state.ts";
 
 export class GroupsPanel {
   readonly #root: HTMLElement;
+  #shown = "";
 
   constructor(root: HTMLElement) {
     this.#root = root;
   }
 
   update(state: ClusterState | null): void {
+    const groups = state === null ? [] : Object.values(state.groups);
+    const lags = state === null ? [] : groups.map((g) => groupLag(state, g));
+    const key = JSON.stringify([groups, lags]);
+    if (key === this.#shown) return;
+    this.#shown = key;
     const root = this.#root;
     root.replaceChildren();
-    const groups = state === null ? [] : Object.values(state.groups);
     if (state === null || groups.length === 0) {
       const p = document.createElement("p");
       p.className = "muted";

@@ -20,10 +20,16 @@ export class Overview {
   #dragging = false;
   #width = 0;
   #height = 0;
+  #drawnData: IndexData | null = null;
+  #drawnSize = "";
+  readonly #windowMark: HTMLElement;
+  readonly #cursorMark: HTMLElement;
 
   constructor(canvas: HTMLCanvasElement, host: OverviewHost) {
     this.#canvas = canvas;
     this.#host = host;
+    this.#windowMark = document.getElementById("overview-window")!;
+    this.#cursorMark = document.getElementById("overview-cursor")!;
     new ResizeObserver((entries) => {
       const box = entries[0]?.contentRect;
       if (box === undefined) return;
@@ -55,19 +61,38 @@ export class Overview {
     this.#host.scrubTo(a + (Math.max(0, Math.min(w, px)) / w) * (b - a));
   }
 
+  /** Draws the strip when the data or size changed, then places the window and cursor marks. */
   draw(): void {
+    const data = this.#host.data;
+    if (this.#width === 0) {
+      this.#width = this.#canvas.clientWidth;
+      this.#height = this.#canvas.clientHeight;
+    }
+    const key = `${this.#width}x${this.#height}`;
+    if (data !== this.#drawnData || key !== this.#drawnSize) {
+      this.#drawnData = data;
+      this.#drawnSize = key;
+      this.#drawStrip(data);
+    }
+    if (data === null) return;
+    const [a, b] = this.#range(data);
+    const x = (t: number) => ((t - a) / (b - a)) * this.#width;
+    const w = this.#host.window;
+    const wx0 = Math.max(0, x(w.t0));
+    const wx1 = Math.min(this.#width, x(w.t1));
+    this.#windowMark.style.transform = `translateX(${wx0}px)`;
+    this.#windowMark.style.width = `${Math.max(2, wx1 - wx0)}px`;
+    this.#cursorMark.style.transform = `translateX(${x(this.#host.cursorTime)}px)`;
+  }
+
+  #drawStrip(data: IndexData | null): void {
     const canvas = this.#canvas;
     const dpr = window.devicePixelRatio || 1;
-    if (this.#width === 0) {
-      this.#width = canvas.clientWidth;
-      this.#height = canvas.clientHeight;
-    }
     const width = this.#width;
     const height = this.#height;
     if (canvas.width !== Math.round(width * dpr)) canvas.width = Math.round(width * dpr);
     if (canvas.height !== Math.round(height * dpr)) canvas.height = Math.round(height * dpr);
     const ctx = canvas.getContext("2d");
-    const data = this.#host.data;
     if (ctx === null) return;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, width, height);
@@ -97,16 +122,6 @@ export class Overview {
     }
     ctx.fillStyle = colors.vermillion;
     for (const idx of data.failures) ctx.fillRect(x(data.t[idx]!) - 1, 0, 2, height);
-    const w = this.#host.window;
-    ctx.strokeStyle = colors.blue;
-    ctx.fillStyle = "rgba(0,114,178,0.08)";
-    const wx0 = x(w.t0);
-    const wx1 = x(w.t1);
-    ctx.fillRect(wx0, 0, Math.max(2, wx1 - wx0), height);
-    ctx.strokeRect(wx0 + 0.5, 0.5, Math.max(2, wx1 - wx0), height - 1);
-    const cx = x(this.#host.cursorTime);
-    ctx.fillStyle = colors.orange;
-    ctx.fillRect(cx - 1, 0, 2, height);
   }
 
   #counts(data: IndexData, width: number, x: (t: number) => number): Uint32Array {

@@ -21,6 +21,8 @@ function el<K extends keyof HTMLElementTagNameMap>(
 export class PartitionsTable {
   readonly #root: HTMLElement;
   readonly #onSelect: (key: string) => void;
+  /** What is on screen, so an unchanged state costs no DOM work. */
+  #shown = "";
 
   constructor(root: HTMLElement, onSelect: (key: string) => void) {
     this.#root = root;
@@ -28,6 +30,9 @@ export class PartitionsTable {
   }
 
   update(state: ClusterState | null, selected: string | undefined): void {
+    const key = JSON.stringify([selected, state?.partitions ?? null, state?.nodes ?? null]);
+    if (key === this.#shown) return;
+    this.#shown = key;
     const root = this.#root;
     root.replaceChildren();
     if (state === null) return;

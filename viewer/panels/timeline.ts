@@ -5,7 +5,7 @@
 import { scaleLinear } from "d3";
 import { formatTime } from "../format.ts";
 import type { IndexData } from "../index-data.ts";
-import { colors, nodeColors, nodeShapes, type Shape } from "../palette.ts";
+import { nodeColors, nodeShapes, type Shape } from "../palette.ts";
 import type { TimeWindow } from "../time-window.ts";
 import { chartValuesAt, drawIsr, drawLag, drawOffsets } from "./draw-charts.ts";
 import {
@@ -34,7 +34,10 @@ export interface TimelineHost {
 
 export class Timeline {
   readonly #canvas: HTMLCanvasElement;
-  readonly #overlay: HTMLCanvasElement;
+  /** Takes the pointer; holds the cursor and hover lines. */
+  readonly #overlay: HTMLElement;
+  readonly #cursorLine: HTMLElement;
+  readonly #hoverLine: HTMLElement;
   readonly #tooltip: HTMLElement;
   readonly #host: TimelineHost;
   #layout: Layout | undefined;
@@ -51,12 +54,14 @@ export class Timeline {
 
   constructor(
     canvas: HTMLCanvasElement,
-    overlay: HTMLCanvasElement,
+    overlay: HTMLElement,
     tooltip: HTMLElement,
     host: TimelineHost,
   ) {
     this.#canvas = canvas;
     this.#overlay = overlay;
+    this.#cursorLine = overlay.querySelector<HTMLElement>("#cursor-line")!;
+    this.#hoverLine = overlay.querySelector<HTMLElement>("#hover-line")!;
     this.#tooltip = tooltip;
     this.#host = host;
     new ResizeObserver((entries) => {
@@ -133,12 +138,7 @@ export class Timeline {
     if (data === null) return;
     const lanes = orderLanes(data.info.nodes);
     this.#nodeIndex = new Map(lanes.map((l, i) => [l.id, i]));
-    this.#layout = layoutTimeline(
-      this.#canvas.clientWidth,
-      this.#canvas.clientHeight,
-      lanes,
-      data.lagSeries.length > 0,
-    );
+    this.#layout = layoutTimeline(this.#width, this.#height, lanes, data.lagSeries.length > 0);
     const scene = this.#scene(ctx, data);
     const hits: Hit[] = [];
     const ticks = scaleLinear()
@@ -158,40 +158,17 @@ export class Timeline {
     this.drawOverlay();
   }
 
+  /** Moves the cursor and hover lines (elements over the canvas: no pixels redrawn). */
   drawOverlay(): void {
-    const ctx = this.#fit(this.#overlay);
-    if (ctx === null || this.#layout === undefined) return;
-    ctx.clearRect(0, 0, this.#overlay.width, this.#overlay.height);
-    const x = this.#x();
     const layout = this.#layout;
-    const cx = x(this.#host.cursorTime);
-    if (cx >= layout.x0 - 1 && cx <= layout.x1 + 1) {
-      ctx.fillStyle = "rgba(230,159,0,0.18)";
-      ctx.fillRect(cx - 3, 0, 6, layout.height);
-      ctx.strokeStyle = colors.orange;
-      ctx.lineWidth = 2;
-      ctx.beginPath();
-      ctx.moveTo(cx, 0);
-      ctx.lineTo(cx, layout.height);
-      ctx.stroke();
-      ctx.lineWidth = 1;
-      ctx.beginPath();
-      ctx.moveTo(cx - 6, 0);
-      ctx.lineTo(cx + 6, 0);
-      ctx.lineTo(cx, 8);
-      ctx.closePath();
-      ctx.fillStyle = colors.orange;
-      ctx.fill();
-    }
-    if (this.#hoverX >= layout.x0 && this.#hoverX <= layout.x1) {
-      ctx.strokeStyle = "rgba(29,29,31,0.35)";
-      ctx.setLineDash([2, 3]);
-      ctx.beginPath();
-      ctx.moveTo(this.#hoverX + 0.5, 18);
-      ctx.lineTo(this.#hoverX + 0.5, layout.height);
-      ctx.stroke();
-      ctx.setLineDash([]);
-    }
+    if (layout === undefined) return;
+    const cx = this.#x()(this.#host.cursorTime);
+    const visible = cx >= layout.x0 - 1 && cx <= layout.x1 + 1;
+    this.#cursorLine.style.display = visible ? "" : "none";
+    if (visible) this.#cursorLine.style.transform = `translateX(${cx}px)`;
+    const hover = this.#hoverX >= layout.x0 && this.#hoverX <= layout.x1;
+    this.#hoverLine.hidden = !hover;
+    if (hover) this.#hoverLine.style.transform = `translateX(${this.#hoverX}px)`;
   }
 
   #wheel(e: WheelEvent): void {
@@ -255,7 +232,7 @@ export class Timeline {
     for (const h of this.#hits)
       if (Math.abs(h.x - px) < 7 && Math.abs(h.y - py) < 9) return { idx: h.idx };
     const data = this.#host.data;
-    const ctx = this.#overlay.getContext("2d");
+    const ctx = this.#canvas.getContext("2d");
     if (data === null || ctx === null) return {};
     const scene = this.#scene(ctx, data);
     let best = -1;
