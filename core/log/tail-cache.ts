@@ -10,6 +10,9 @@ export interface CachedBatch {
   readonly bytes: Uint8Array;
 }
 
+/** What an evicted slot holds until the array is compacted: no record bytes. */
+const EVICTED: CachedBatch = { baseOffset: -1, lastOffset: -1, bytes: new Uint8Array(0) };
+
 export class TailCache {
   readonly capacityBytes: number;
   #batches: CachedBatch[] = [];
@@ -29,6 +32,13 @@ export class TailCache {
 
   get coveredFrom(): number {
     return this.#coveredFrom;
+  }
+
+  /** Record bytes this cache keeps reachable, evicted slots included (memory accounting, tests). */
+  get retainedBytes(): number {
+    let sum = 0;
+    for (const cached of this.#batches) sum += cached.bytes.length;
+    return sum;
   }
 
   get batchCount(): number {
@@ -52,7 +62,7 @@ export class TailCache {
     this.#batches.push(batch);
     this.#bytes += batch.bytes.length;
     while (this.#bytes > this.capacityBytes && this.#head < this.#batches.length) {
-      const evicted = this.#batches[this.#head++]!;
+      const evicted = this.#dropHead();
       this.#bytes -= evicted.bytes.length;
       this.#coveredFrom = evicted.lastOffset + 1;
     }
@@ -84,10 +94,20 @@ export class TailCache {
     return out;
   }
 
+  /**
+   * Takes the oldest batch out, leaving a placeholder in its slot: the slots before #head are
+   * only compacted away now and then, and must not keep evicted record bytes alive meanwhile.
+   */
+  #dropHead(): CachedBatch {
+    const batch = this.#batches[this.#head]!;
+    this.#batches[this.#head++] = EVICTED;
+    return batch;
+  }
+
   /** Forgets batches that start below `offset` (rewritten on disk); covers from `offset` on. */
   evictBelow(offset: number): void {
     while (this.#head < this.#batches.length && this.#batches[this.#head]!.baseOffset < offset) {
-      this.#bytes -= this.#batches[this.#head++]!.bytes.length;
+      this.#bytes -= this.#dropHead().bytes.length;
     }
     this.#coveredFrom = Math.max(this.#coveredFrom, offset);
   }

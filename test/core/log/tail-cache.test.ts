@@ -47,3 +47,14 @@ describe("TailCache", () => {
     expect(cache.covers(0)).toBe(true);
   });
 });
+
+describe("TailCache memory", () => {
+  it("keeps no evicted record bytes alive before it compacts its array", () => {
+    // 1 KiB capacity, 600-byte batches: each append evicts the one before, and 50 appends stay
+    // far below the compaction threshold, so evicted slots remain in the array meanwhile.
+    const cache = new TailCache(1024, 0);
+    for (let i = 0; i < 50; i++) cache.add(batch(i, 1, 600));
+    expect(cache.batchCount).toBe(1);
+    expect(cache.retainedBytes).toBe(600);
+  });
+});
