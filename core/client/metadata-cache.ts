@@ -107,7 +107,11 @@ export class MetadataCache {
     const candidates = [...this.#brokers];
     for (const node of this.#config.bootstrapNodes)
       if (!candidates.includes(node)) candidates.push(node);
-    const reachable = candidates.filter((node) => network.canSend(now, node, maxInFlight));
+    // After failures the search starts further along the list (Java's leastLoadedNode starts at a
+    // random offset): a client whose first nodes refuse it quickly still reaches the others.
+    const start = candidates.length === 0 ? 0 : this.#failures % candidates.length;
+    const rotated = [...candidates.slice(start), ...candidates.slice(0, start)];
+    const reachable = rotated.filter((node) => network.canSend(now, node, maxInFlight));
     const node = network.leastLoadedNode(now, reachable);
     if (node === undefined) return;
     this.#requested = new Set(this.#topics.keys());
