@@ -17,13 +17,21 @@ import { freshId } from "./replica-placement.ts";
 const RETRY = "lifecycle:retry";
 const HEARTBEAT = "lifecycle:heartbeat";
 const TIMEOUT = "lifecycle:timeout";
+const LEASE = "lifecycle:lease";
 const RETRY_BACKOFF_MS = 100;
+/**
+ * A broker counts on its session only for this share of broker.session.timeout.ms after it sent
+ * a heartbeat the controller answered: the controller fences it no earlier than the full timeout
+ * after receiving that heartbeat, and the margin covers clocks running at different rates.
+ */
+const LEASE_SHARE = 0.8;
 const RETRY_BACKOFF_MAX_MS = 2_000;
 
 interface InFlight {
   readonly kind: "registration" | "heartbeat";
   readonly correlationId: number;
   readonly to: NodeId;
+  readonly sentAt: Millis;
 }
 
 export type LifecycleState =
@@ -48,6 +56,8 @@ export class BrokerLifecycle {
   #wantShutDown = false;
   /** The controller's last word on this broker. */
   #fencedByController = true;
+  /** Until when the controller surely still counts this broker's session as alive. */
+  #leaseUntil: Millis = Number.NEGATIVE_INFINITY;
 
   constructor(ctx: BrokerContext, listeners: readonly BrokerListener[]) {
     this.#ctx = ctx;
@@ -72,6 +82,15 @@ export class BrokerLifecycle {
 
   get wantShutDown(): boolean {
     return this.#wantShutDown;
+  }
+
+  /**
+   * Whether the controller has not fenced this broker for silence yet (its last answered heartbeat
+   * is recent). A broker past its lease may have lost its leaderships without knowing it: it stops
+   * leading (no zombie leader answering from a stale log) until a heartbeat is answered again.
+   */
+  leaseValid(now: Millis): boolean {
+    return this.#brokerEpoch >= 0 && now < this.#leaseUntil;
   }
 
   /** Something worth telling the controller at once (logs loaded, shutdown asked). */
@@ -101,7 +120,7 @@ export class BrokerLifecycle {
     const correlationId = ctx.peers.nextCorrelationId();
     const to = controller as NodeId;
     if (this.#state === "unregistered") {
-      this.#inFlight = { kind: "registration", correlationId, to };
+      this.#inFlight = { kind: "registration", correlationId, to, sentAt: now };
       ctx.peers.send(to, {
         type: "broker-registration-request",
         correlationId,
@@ -111,7 +130,7 @@ export class BrokerLifecycle {
       });
     } else {
       this.#heartbeatDue = false;
-      this.#inFlight = { kind: "heartbeat", correlationId, to };
+      this.#inFlight = { kind: "heartbeat", correlationId, to, sentAt: now };
       ctx.peers.send(to, {
         type: "broker-heartbeat-request",
         correlationId,
@@ -144,6 +163,7 @@ export class BrokerLifecycle {
   }
 
   onHeartbeatResponse(msg: BrokerHeartbeatResponse): void {
+    const sentAt = this.#inFlight?.sentAt ?? Number.NEGATIVE_INFINITY;
     if (!this.#answers(msg.correlationId, "heartbeat")) return;
     const ctx = this.#ctx;
     if (msg.errorCode === ErrorCode.STALE_BROKER_EPOCH) {
@@ -151,6 +171,7 @@ export class BrokerLifecycle {
       ctx.outbox.mark("broker-reregistering");
       this.#state = "unregistered";
       this.#brokerEpoch = -1;
+      this.#leaseChanged("broker-lease-lost-with-registration");
       return;
     }
     if (msg.errorCode !== ErrorCode.NONE) {
@@ -160,12 +181,28 @@ export class BrokerLifecycle {
     }
     this.#failures = 0;
     this.#fencedByController = msg.isFenced;
+    this.#renewLease(sentAt + LEASE_SHARE * ctx.config.brokerSessionTimeoutMs);
     if (msg.shouldShutDown && this.#wantShutDown) {
       this.#state = "shut-down";
       ctx.outbox.mark("controlled-shutdown-complete");
       return;
     }
     ctx.timers.set(HEARTBEAT, ctx.mono.now + ctx.config.brokerHeartbeatIntervalMs);
+  }
+
+  #renewLease(until: Millis): void {
+    const ctx = this.#ctx;
+    const wasValid = this.leaseValid(ctx.mono.now);
+    this.#leaseUntil = Math.max(this.#leaseUntil, until);
+    ctx.timers.set(LEASE, this.#leaseUntil);
+    if (!wasValid && this.leaseValid(ctx.mono.now)) this.#leaseChanged("broker-lease-renewed");
+  }
+
+  /** Every hosted replica reconsiders whether it may lead. */
+  #leaseChanged(mark: string): void {
+    const ctx = this.#ctx;
+    ctx.outbox.mark(mark);
+    for (const p of ctx.replicas.hostedPartitions()) ctx.replicas.touch(p);
   }
 
   #answers(correlationId: number, kind: InFlight["kind"]): boolean {
@@ -200,6 +237,10 @@ export class BrokerLifecycle {
   }
 
   onTimer(key: string): boolean {
+    if (key === LEASE) {
+      if (!this.leaseValid(this.#ctx.mono.now)) this.#leaseChanged("broker-lease-expired");
+      return true;
+    }
     if (key === HEARTBEAT) {
       this.#heartbeatDue = true;
       return true;

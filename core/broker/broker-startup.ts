@@ -1,7 +1,7 @@
 // A node's phases as the quorum and the controller move it along: the active controller's duties
 // start and stop with Raft leadership; a broker registers, applies its own registration, recovers
 // its logs, asks to be unfenced and serves once it is; it stops after a controlled shutdown and
-// halts when its metadata log fails. A broker whose log directory fails asks to be fenced.
+// halts when its metadata log fails, or (in a cluster) its log directory.
 
 import { assert } from "../assert.ts";
 import type { BrokerContext } from "./broker-context.ts";
@@ -77,7 +77,7 @@ export class BrokerStartup {
       case "stopped":
         break;
     }
-    this.#fenceOnLogDirFailure();
+    this.#haltOnLogDirFailure();
     if (lifecycle.state === "shut-down" && ctx.phase !== "stopped") this.stop();
   }
 
@@ -99,18 +99,17 @@ export class BrokerStartup {
   }
 
   /**
-   * Kafka stops a broker whose only log directory failed. In a cluster ours asks the controller to
-   * fence it instead (its leaderships move to healthy replicas, KIP-858's effect); a single broker
-   * keeps serving its healthy partitions, since there is nowhere to move leadership.
+   * Kafka stops a broker whose only log directory failed (its supervisor starts it again, and
+   * recovery runs). So does a broker of a cluster here: its leaderships move to healthy replicas
+   * once its session expires. A single broker keeps serving its healthy partitions instead, since
+   * there is nowhere to move leadership.
    */
-  #fenceOnLogDirFailure(): void {
+  #haltOnLogDirFailure(): void {
     const ctx = this.#ctx;
-    if (!ctx.replicas.logDirFailed || ctx.lifecycle.wantFence) return;
-    if (ctx.phase !== "awaiting-unfence" && ctx.phase !== "ready") return;
+    if (!ctx.replicas.logDirFailed || ctx.phase === "stopped") return;
     if (ctx.image.brokers().length <= 1) return;
-    ctx.outbox.mark("log-dir-failed-broker-fences-itself");
-    ctx.lifecycle.wantFence = true;
-    ctx.lifecycle.heartbeatNow();
+    ctx.outbox.mark("log-dir-failed-broker-halts");
+    this.#halt("log directory failed");
   }
 
   /** Controlled shutdown done (or a controller-only node told to stop): serve nothing more. */
@@ -119,7 +118,7 @@ export class BrokerStartup {
     if (ctx.phase === "stopped" || ctx.phase === "halted") return;
     ctx.phase = "stopped";
     ctx.outbox.trace({ type: "broker-stopped" });
-    if (ctx.raft.resign(ctx.now)) ctx.outbox.mark("controller-resigned-on-shutdown");
+    if (ctx.raft.resign(ctx.mono.now)) ctx.outbox.mark("controller-resigned-on-shutdown");
     for (const p of ctx.replicas.hostedPartitions()) ctx.replicas.touch(p);
   }
 

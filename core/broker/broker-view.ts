@@ -13,6 +13,9 @@ export interface PartitionView {
   /** -1 when the partition has no leader. */
   readonly leader: number;
   readonly leaderEpoch: Epoch;
+  /** Bumped on every change of leader or ISR (KIP-497): orders two views of one partition. */
+  readonly partitionEpoch: Epoch;
+  readonly replicas: readonly NodeId[];
   readonly isr: readonly NodeId[];
   /** What this replica does: leads (LeaderPartition), follows, or neither (loading, offline). */
   readonly role: "leader" | "follower" | "none";
@@ -43,6 +46,8 @@ export interface BrokerView extends NodeView {
   readonly incarnationId: string;
   /** Fenced as this node's committed image says (or not registered). */
   readonly fenced: boolean;
+  /** A hosted log went offline after a disk error: in a cluster the broker asked to be fenced. */
+  readonly logDirFailed: boolean;
   /** Every registered broker as this node's committed image says. */
   readonly brokers: readonly {
     readonly brokerId: NodeId;

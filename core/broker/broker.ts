@@ -57,12 +57,15 @@ export class Broker implements Node<BrokerView> {
   readonly #controllerImage: MetadataImage;
   readonly #connections: Connections;
   readonly #startup: BrokerStartup;
+  /** More than one voter, or no controller role here: other brokers exist to send clients to. */
+  readonly #clusterMode: boolean;
   #started = false;
 
   constructor(options: BrokerOptions) {
     const config = options.config;
     const voters = quorumVoterIds(config);
     const isController = config.processRoles.includes("controller");
+    this.#clusterMode = voters.length > 1 || !isController;
     assert(isController === voters.includes(config.nodeId), "controllers are exactly the voters");
     const outbox = new Outbox();
     const diskIo = new DiskIo(outbox);
@@ -70,6 +73,7 @@ export class Broker implements Node<BrokerView> {
     const deadlines = new Deadlines(limits.connectionsMax * 2 + limits.partitionsMax + 64);
     const timers = new Deadlines(limits.connectionsMax * 2 + limits.partitionsMax + 64);
     const image = new MetadataImage();
+    const mono = new MonoClock(0);
     this.#controllerImage = new MetadataImage();
     const stateMachine: MetadataStateMachine = {
       apply: (record, offset, epoch) => this.#applyCommitted(record, offset, epoch),
@@ -92,12 +96,12 @@ export class Broker implements Node<BrokerView> {
       crc,
       deadlines,
       timers,
-      mono: new MonoClock(0),
+      mono,
       peers: new PeerChannel(config.nodeId, outbox),
       isBroker: config.processRoles.includes("broker"),
       image,
       controller: new Controller(config, this.#controllerImage, options.rng),
-      ops: new ControllerOps(raft, this.#controllerImage, deadlines, outbox),
+      ops: new ControllerOps(raft, this.#controllerImage, deadlines, outbox, mono),
       raft,
       apiVersions: options.apiVersions ?? [],
       autoCreating: new Set<string>(),
@@ -136,7 +140,7 @@ export class Broker implements Node<BrokerView> {
     ctx.mono.advance(now);
     if (input.type !== "start") {
       assert(this.#started, `${input.type} before start`);
-      ctx.raft.tick(now);
+      ctx.raft.tick(ctx.mono.now);
     }
     this.#dispatch(input);
     this.#settle();
@@ -151,7 +155,7 @@ export class Broker implements Node<BrokerView> {
     const ctx = this.#ctx;
     ctx.now = now;
     ctx.mono.advance(now);
-    ctx.raft.tick(now);
+    ctx.raft.tick(ctx.mono.now);
     if (ctx.isBroker && ctx.phase !== "halted") ctx.lifecycle.beginShutdown();
     else this.#startup.stop();
     this.#settle();
@@ -164,7 +168,7 @@ export class Broker implements Node<BrokerView> {
       case "start":
         assert(!this.#started, "started twice");
         this.#started = true;
-        ctx.raft.start(ctx.now);
+        ctx.raft.start(ctx.mono.now);
         return;
       case "timer":
         this.#fireDeadlines();
@@ -173,7 +177,7 @@ export class Broker implements Node<BrokerView> {
         routePeerMessage(ctx, input.from, input.message);
         return;
       case "peer-unreachable":
-        ctx.raft.peerUnreachable(ctx.now, input.peer);
+        ctx.raft.peerUnreachable(ctx.mono.now, input.peer);
         ctx.lifecycle.onPeerUnreachable(input.peer);
         ctx.forwarder.onPeerUnreachable(input.peer);
         ctx.replicas.replication.onPeerUnreachable(input.peer);
@@ -182,6 +186,19 @@ export class Broker implements Node<BrokerView> {
         if (ctx.phase === "halted" || ctx.phase === "stopped" || !ctx.isBroker) {
           const reason = ctx.isBroker ? `broker ${ctx.phase}` : "a controller-only node";
           ctx.outbox.push({ type: "close", connection: input.connection, reason });
+          return;
+        }
+        if (this.#clusterMode && ctx.phase !== "ready") {
+          // Kafka's socket server opens only once the broker runs: a client trying a broker that
+          // is still starting (maybe cut off for good) is refused at once and tries another one.
+          ctx.outbox.mark("client-refused-before-ready");
+          ctx.outbox.push({ type: "close", connection: input.connection, reason: "not ready" });
+          return;
+        }
+        if (ctx.phase === "ready" && !ctx.replicas.replication.mayLead()) {
+          // Its metadata may be stale (cut off from the controller): clients go to other brokers.
+          ctx.outbox.mark("client-refused-without-lease");
+          ctx.outbox.push({ type: "close", connection: input.connection, reason: "no lease" });
           return;
         }
         this.#connections.receive(input);
@@ -280,10 +297,13 @@ export class Broker implements Node<BrokerView> {
   nextWakeup(): Millis | undefined {
     const ctx = this.#ctx;
     let next = Number.POSITIVE_INFINITY;
-    next = Math.min(next, ctx.raft.nextWakeup() ?? next);
     next = Math.min(next, ctx.deadlines.next() ?? next);
-    const mono = ctx.timers.next();
-    if (mono !== undefined) next = Math.min(next, ctx.mono.toRaw(mono));
+    // The quorum and the monotonic timers run on the monotonic clock: convert to the wall clock.
+    const mono = Math.min(
+      ctx.timers.next() ?? Number.POSITIVE_INFINITY,
+      ctx.raft.nextWakeup() ?? Number.POSITIVE_INFINITY,
+    );
+    if (Number.isFinite(mono)) next = Math.min(next, ctx.mono.toRaw(mono));
     return Number.isFinite(next) ? next : undefined;
   }
 
@@ -301,6 +321,7 @@ export class Broker implements Node<BrokerView> {
       brokerEpoch: ctx.lifecycle.brokerEpoch,
       incarnationId: ctx.lifecycle.incarnationId,
       fenced: registration === undefined || registration.fenced,
+      logDirFailed: ctx.replicas.logDirFailed,
       metadataOffset: ctx.image.nextOffset,
       brokers: ctx.image.brokers().map((b) => ({
         brokerId: b.brokerId,

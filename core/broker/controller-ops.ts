@@ -10,6 +10,7 @@ import type { MetadataRecord } from "../metadata/records.ts";
 import type { Outbox } from "../outbox.ts";
 import type { Deadlines } from "./deadlines.ts";
 import type { MetadataImage } from "./metadata-image.ts";
+import type { MonoClock } from "./mono-clock.ts";
 
 export type ControllerOutcome =
   /** Durable in the metadata log and applied by this broker. */
@@ -33,6 +34,7 @@ export class ControllerOps {
   readonly #image: MetadataImage;
   readonly #deadlines: Deadlines;
   readonly #outbox: Outbox;
+  readonly #mono: MonoClock;
   readonly #waiters = new Map<number, Waiter>();
   #nextId = 1;
 
@@ -41,7 +43,9 @@ export class ControllerOps {
     controllerImage: MetadataImage,
     deadlines: Deadlines,
     outbox: Outbox,
+    mono: MonoClock,
   ) {
+    this.#mono = mono;
     this.#raft = raft;
     this.#image = controllerImage;
     this.#deadlines = deadlines;
@@ -84,7 +88,7 @@ export class ControllerOps {
       return;
     }
     assert(this.#waiters.size < limits.connectionsMax + limits.topicsMax, "controller ops");
-    const result: ProposeResult = this.#raft.propose(now, records);
+    const result: ProposeResult = this.#raft.propose(this.#mono.now, records);
     if (result.type === "not-leader") {
       done("not-controller");
       return;

@@ -86,6 +86,8 @@ export class HostedPartition {
       partition: r.partition,
       leader: r.leader,
       leaderEpoch: r.leaderEpoch,
+      partitionEpoch: r.partitionEpoch,
+      replicas: r.replicas,
       isr: r.isr,
       role: this.leader !== null ? "leader" : this.follower !== null ? "follower" : "none",
       maximalIsr: this.leader?.maximalIsr ?? [],

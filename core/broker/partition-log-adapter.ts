@@ -70,7 +70,8 @@ class PartitionLogAdapter implements HostedLog {
   }
 
   get logEndOffset(): Offset {
-    return this.status === "loading" ? 0 : this.#log.logEndOffset;
+    // A log that went offline during recovery may hold no segment at all: its view says 0 then.
+    return this.status === "online" ? this.#log.logEndOffset : this.#log.view().logEndOffset;
   }
 
   get highWatermark(): Offset {

@@ -20,7 +20,7 @@ export function routePeerMessage(ctx: BrokerContext, from: NodeId, message: Peer
     case "raft-fetch-response":
     case "raft-fetch-snapshot-request":
     case "raft-fetch-snapshot-response":
-      ctx.raft.receive(ctx.now, from, message);
+      ctx.raft.receive(ctx.mono.now, from, message);
       return;
     case "broker-registration-request":
       ctx.quorum.onRegistration(from, message);

@@ -225,6 +225,9 @@ export class ProducePurgatory {
     const waiting = this.#byPartition.get(hosted.key);
     if (waiting === undefined) return;
     for (const pending of [...waiting]) {
+      // Answering one produce may start the next request of its connection, which may settle
+      // others of this very list: those are gone from #pending by now.
+      if (!this.#pending.has(pending.id)) continue;
       for (const w of [...pending.waiting]) {
         if (w.hosted.key !== hosted.key) continue;
         const outcome = this.#check(w);

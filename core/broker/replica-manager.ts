@@ -49,6 +49,7 @@ export class ReplicaManager {
   readonly replication: ReplicationManager;
   readonly #duties: LogDuties;
   #loading = 0;
+  #flushing = false;
   /** A hosted log went offline after a disk error (its directory failed, in Kafka's words). */
   logDirFailed = false;
   /** loadAll() has listed the folders: new replicas open as the image names them. */
@@ -130,6 +131,18 @@ export class ReplicaManager {
    * waiting on them, wake parked fetches (consumers' and followers'), emit partition-state events.
    */
   flushChanges(): void {
+    // Not reentrant: an answer sent from inside may start the connection's next request, whose
+    // own flush would run in the middle of this one; what it touched is taken by the next round.
+    if (this.#flushing) return;
+    this.#flushing = true;
+    try {
+      this.#flush();
+    } finally {
+      this.#flushing = false;
+    }
+  }
+
+  #flush(): void {
     const now = this.ctx.mono.now;
     for (let round = 0; round < 8 && this.#touched.size > 0; round++) {
       const touched = [...this.#touched];

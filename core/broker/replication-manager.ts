@@ -27,7 +27,17 @@ const TICK = "replication:tick";
 interface FetcherSlot {
   readonly fetcher: ReplicaFetcher;
   inFlight: { readonly correlationId: number; readonly deadline: Millis } | null;
+  /** Since when the next fetch waits for appended records to sync (see #holdForSync). */
+  syncWaitSince: Millis | null;
 }
+
+/**
+ * How long a fetch waits for its partitions' syncs before it goes without them. With
+ * ackRequiresSync a partition fetches again only once what it appended is synced; a fetch sent
+ * without it would park at the leader for up to replica.fetch.wait.max.ms while the sync, done a
+ * moment later, could not be acknowledged: acks=all would wait a long poll per round trip.
+ */
+const SYNC_WAIT_MAX_MS = 100;
 
 interface AlterInFlight {
   readonly to: NodeId;
@@ -90,6 +100,12 @@ export class ReplicationManager {
     }
     const r = p.registration;
     if (r.leader === ctx.config.nodeId) {
+      if (!this.mayLead()) {
+        // Past its lease the controller may have moved this leadership already: lead nothing.
+        if (p.leader !== null) ctx.outbox.mark("leadership-suspended-without-lease");
+        p.leader = null;
+        return;
+      }
       if (p.follower !== null) {
         // A truncation in flight finishes first: a leader's log never moves back under it.
         if (p.follower.truncating) return;
@@ -121,6 +137,15 @@ export class ReplicationManager {
     }
   }
 
+  /**
+   * Whether this broker may act as a leader now: it is the active controller's own broker (the
+   * controller cannot fence it behind its back), or its session lease with the controller holds.
+   */
+  mayLead(): boolean {
+    const ctx = this.#ctx;
+    return ctx.quorum.active || ctx.lifecycle.leaseValid(ctx.mono.now);
+  }
+
   /** The replica stops replicating (removed, offline, or its role is being rebuilt). */
   drop(p: HostedPartition): void {
     if (p.follower !== null) this.#detach(p);
@@ -141,7 +166,7 @@ export class ReplicationManager {
         this.#fetcherConfig,
         this.#ctx.outbox,
       );
-      slot = { fetcher, inFlight: null };
+      slot = { fetcher, inFlight: null, syncWaitSince: null };
       this.#fetchers.set(leaderId, slot);
     }
     slot.fetcher.add(follower);
@@ -170,7 +195,9 @@ export class ReplicationManager {
         slot.inFlight = null;
         slot.fetcher.onLost(now, lost);
       }
-      if (slot.inFlight === null && brokerEpoch >= 0) {
+      const hold = slot.inFlight === null ? this.#holdForSync(leaderId, slot, now) : null;
+      if (hold !== null) next = Math.min(next, hold);
+      if (slot.inFlight === null && brokerEpoch >= 0 && hold === null) {
         const correlationId = ctx.peers.nextCorrelationId();
         const request = slot.fetcher.poll(now, correlationId, brokerEpoch);
         if (request !== null) {
@@ -179,15 +206,43 @@ export class ReplicationManager {
           ctx.peers.send(leaderId, request);
         }
       }
-      if (slot.inFlight !== null) next = Math.min(next, slot.inFlight.deadline);
-      next = Math.min(next, slot.fetcher.nextWakeupMs() ?? Number.POSITIVE_INFINITY);
+      if (slot.inFlight !== null) {
+        // Partitions backing off wait for the answer in flight anyway: only its deadline counts.
+        next = Math.min(next, slot.inFlight.deadline);
+      } else {
+        next = Math.min(next, slot.fetcher.nextWakeupMs() ?? Number.POSITIVE_INFINITY);
+      }
     }
     for (const p of ctx.replicas.hostedPartitions()) {
       if (p.leader !== null) next = Math.min(next, p.leader.nextWakeupMs() ?? next);
     }
     for (const a of this.#alters.values()) next = Math.min(next, a.sentAt + this.#alterExpiryMs());
-    if (Number.isFinite(next)) ctx.timers.set(TICK, Math.max(next, now));
+    // What is due now was just done; anything still due waits a millisecond (never a spin).
+    if (Number.isFinite(next)) ctx.timers.set(TICK, Math.max(next, now + 1));
     else ctx.timers.clear(TICK);
+  }
+
+  /** When to fetch from `leaderId` after waiting for syncs (null: fetch now). */
+  #holdForSync(leaderId: NodeId, slot: FetcherSlot, now: Millis): Millis | null {
+    if (!this.#fetcherConfig.ackRequiresSync) return null;
+    let syncing = false;
+    for (const p of this.#ctx.replicas.hostedPartitions()) {
+      const f = p.follower;
+      if (f === null || f.leaderId !== leaderId || f.phase.type !== "idle") continue;
+      if (p.log.durableOffset < p.log.logEndOffset) syncing = true;
+    }
+    if (!syncing) {
+      slot.syncWaitSince = null;
+      return null;
+    }
+    slot.syncWaitSince ??= now;
+    const until = slot.syncWaitSince + SYNC_WAIT_MAX_MS;
+    if (now >= until) {
+      this.#ctx.outbox.mark("replica-fetch-sync-wait-expired");
+      slot.syncWaitSince = null;
+      return null;
+    }
+    return until;
   }
 
   #alterExpiryMs(): Millis {

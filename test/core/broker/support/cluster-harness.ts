@@ -497,7 +497,7 @@ export class ClusterHarness {
     const seen = this.views()
       .flatMap((v) => v.partitions)
       .filter((p) => p.topic === topic && p.partition === partition)
-      .sort((a, b) => b.leaderEpoch - a.leaderEpoch);
+      .sort((a, b) => b.partitionEpoch - a.partitionEpoch);
     return seen[0]?.leader ?? -1;
   }
 }

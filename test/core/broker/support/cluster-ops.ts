@@ -42,13 +42,21 @@ export function createTopic(
   if (!ok) throw new Error(`topic ${name} got no serving leaders`);
 }
 
-/** Every partition of `topic` has a leader whose replica leads (as the leader's own view says). */
+/**
+ * Every partition of `topic` has a leader (as the newest view of it says, by partition epoch)
+ * whose own replica leads. Every broker that is up must know the topic.
+ */
 export function servingLeaders(h: ClusterHarness, topic: string): boolean {
   const views = h.views();
   if (!views.every((v) => v.topics.includes(topic))) return false;
-  const partitions = views.flatMap((v) => v.partitions).filter((p) => p.topic === topic);
-  if (partitions.length === 0) return false;
-  return partitions.every((p) => {
+  const newest = new Map<number, PartitionView>();
+  for (const p of views.flatMap((v) => v.partitions)) {
+    if (p.topic !== topic) continue;
+    const known = newest.get(p.partition);
+    if (known === undefined || known.partitionEpoch < p.partitionEpoch) newest.set(p.partition, p);
+  }
+  if (newest.size === 0) return false;
+  return [...newest.values()].every((p) => {
     if (p.leader < 0) return false;
     const leaderView = views.find((v) => v.nodeId === p.leader);
     return (
