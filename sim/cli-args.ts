@@ -78,6 +78,27 @@ const fsyncModes: readonly string[] = Object.values(FsyncBeforeAck);
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
+/** `--faults k,k` with `--schedule`: the schedule runs on weather narrowed to those kinds. */
+function combineFaults(argv: readonly string[], faults: FaultSelection): FaultSelection {
+  if (faults.mode !== "explicit") return faults;
+  const at = argv.lastIndexOf("--faults");
+  const kinds = at < 0 ? undefined : parseFaults(argv[at + 1] ?? "");
+  if (kinds === undefined || !kinds.ok || kinds.value.mode !== "kinds") return faults;
+  return { ...faults, kinds: kinds.value.kinds };
+}
+
+/** Splits a command line (single quotes group words) and parses what follows `runnel sim`. */
+export function scenarioFromCommand(command: string): SimScenario {
+  const words: string[] = [];
+  for (const m of command.matchAll(/'([^']*)'|(\S+)/g)) words.push(m[1] ?? m[2]!);
+  const start = words[0] === "runnel" && words[1] === "sim" ? 2 : 0;
+  const parsed = parseCliArgs(words.slice(start));
+  if (!parsed.ok) throw new Error(`bad command: ${parsed.error}`);
+  const seed = parsed.value.seeds[0];
+  if (parsed.value.batch || seed === undefined) throw new Error("the command must name one --seed");
+  return { seed, ...parsed.value.base };
+}
+
 /** Parses everything after `runnel sim`. */
 export function parseCliArgs(argv: readonly string[]): Result<CliOptions, string> {
   const base: Mutable<Omit<SimScenario, "seed">> = { ...defaultScenario };
@@ -100,6 +121,7 @@ export function parseCliArgs(argv: readonly string[]): Result<CliOptions, string
     const problem = applyFlag(flag, value, base, options);
     if (problem !== undefined) return err(problem);
   }
+  base.faults = combineFaults(argv, base.faults);
   if (options.help) return ok({ ...options, base });
   if (options.seeds.length === 0) return err("give --seed <n|0xhex> or --seeds <from..to>");
   if (options.batch && (options.trace !== undefined || options.shrink)) {

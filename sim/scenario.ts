@@ -20,8 +20,15 @@ export type FaultSelection =
   | { readonly mode: "kinds"; readonly kinds: readonly FaultKind[] }
   /** A calm run. */
   | { readonly mode: "none" }
-  /** Exactly this schedule on the seed's drawn weather (a shrunk or hand-written case). */
-  | { readonly mode: "explicit"; readonly schedule: readonly ScheduledFault[] };
+  /**
+   * Exactly this schedule on the seed's drawn weather (a shrunk or hand-written case); `kinds`
+   * narrows the weather as `--faults` did for the run the schedule came from.
+   */
+  | {
+      readonly mode: "explicit";
+      readonly schedule: readonly ScheduledFault[];
+      readonly kinds?: readonly FaultKind[];
+    };
 
 export interface SimScenario {
   readonly seed: Seed;
@@ -93,7 +100,7 @@ function kindsText(selection: FaultSelection): string | undefined {
     case "kinds":
       return selection.kinds.join(",");
     case "explicit":
-      return "explicit";
+      return selection.kinds?.join(",");
   }
 }
 
@@ -114,7 +121,7 @@ export function scenarioArgs(s: SimScenario): string[] {
   }
   if (s.partitions !== d.partitions) args.push("--partitions", `${s.partitions}`);
   const faults = kindsText(s.faults);
-  if (faults !== undefined && s.faults.mode !== "explicit") args.push("--faults", faults);
+  if (faults !== undefined) args.push("--faults", faults);
   if (s.faults.mode === "explicit")
     args.push("--schedule", quote(formatSchedule(s.faults.schedule)));
   if (s.weatherOff.length > 0) args.push("--weather-off", s.weatherOff.join(","));

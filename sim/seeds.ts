@@ -46,19 +46,49 @@ export function runSeed(scenario: SimScenario, options: SeedOptions = {}): SeedR
   };
 }
 
-/** Seeds CI always runs: each found a bug once, or covers a path seeds rarely take. */
-export const ciSeeds: readonly Seed[] = [
-  1n,
-  2n,
-  3n,
-  7n,
-  16n,
-  25n,
-  42n,
-  0x3f1n,
-  0x3f9n,
-  0x3fdn,
-  0x41dn,
+/** A seed CI always runs, with what it once caught (each replays with `runnel sim --seed …`). */
+export interface CiSeed {
+  readonly seed: Seed;
+  readonly drawSettings?: boolean;
+  readonly found: string;
+}
+
+export const ciSeeds: readonly CiSeed[] = [
+  {
+    seed: 0x19n,
+    found:
+      "a retried batch re-stamped in place rewrote the broker's tail cache; recovery cut synced records on a transient read error",
+  },
+  {
+    seed: 0x3n,
+    found:
+      "acknowledgements arriving after the final reads began (a producer's clock standing still)",
+  },
+  { seed: 0x10n, found: "a partially created topic seen by a producer" },
+  {
+    seed: 0x79n,
+    found: "the final reader's clock stepped back 80 s: its start waited for the clock",
+  },
+  {
+    seed: 0xb7n,
+    found: "a disk stall's queue outlived the stall by minutes (broker never unfenced)",
+  },
+  {
+    seed: 0xe3n,
+    found: "a partition whose topic id could not be written stalled the broker in loading-logs",
+  },
+  { seed: 0x104n, found: "an EIO reading partition.metadata deleted the partition's folder" },
+  {
+    seed: 0x3fdn,
+    drawSettings: true,
+    found: "partition.metadata renamed after a failed sync: folder deleted at restart",
+  },
+  {
+    seed: 0x3f1n,
+    drawSettings: true,
+    found: "acks=1 with fsync none: lost offsets reused after a crash (excused, precisely)",
+  },
+  { seed: 0x3f9n, drawSettings: true, found: "acknowledgements after the final reads began" },
 ];
 
 /**

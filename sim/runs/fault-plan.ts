@@ -52,10 +52,15 @@ export function permittedKinds(selection: FaultSelection): readonly FaultKind[] 
   switch (selection.mode) {
     case "kinds":
       return singleBrokerKinds.filter((k) => selection.kinds.includes(k));
+    case "explicit": {
+      const kinds = selection.kinds;
+      return kinds === undefined
+        ? singleBrokerKinds
+        : singleBrokerKinds.filter((k) => kinds.includes(k));
+    }
     case "none":
       return [];
     case "swarm":
-    case "explicit":
       return singleBrokerKinds;
   }
 }
