@@ -88,6 +88,85 @@ const quantile = (values: number[], q: number) =>
   [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * q))]!;
 const fmt = (n: number, digits = 0) => n.toFixed(digits);
 
+interface Scrub {
+  readonly fps: number;
+  readonly panelUpdatesPerSecond: number;
+  readonly p95FrameMs: number;
+}
+
+function report(
+  paths: readonly string[],
+  baseline: number,
+  small: Load,
+  big: Load,
+  seekTimes: number[],
+  scrub: Scrub,
+): void {
+  const mb = (p: string) => fmt(statSync(p).size / 1e6);
+  const rows: [string, string, string, string][] = [
+    [
+      "baseline: JSON.parse of every line, 100k trace, main thread",
+      `${fmt(baseline)} ms`,
+      "1.00",
+      "—",
+    ],
+    [
+      `100k events (${mb(paths[0]!)} MB): first render`,
+      `${fmt(small.firstRenderMs)} ms`,
+      fmt(small.firstRenderMs / baseline, 2),
+      `≤ ${targets.firstRender100kMs} ms`,
+    ],
+    [
+      "100k events: full index",
+      `${fmt(small.fullIndexMs)} ms`,
+      fmt(small.fullIndexMs / baseline, 2),
+      "—",
+    ],
+    [
+      `1M events (${mb(paths[1]!)} MB): opening window rendered`,
+      `${fmt(big.firstRenderMs)} ms`,
+      fmt(big.firstRenderMs / baseline, 2),
+      `≤ ${targets.opening1mMs} ms`,
+    ],
+    [
+      "1M events: full index",
+      `${fmt(big.fullIndexMs)} ms`,
+      fmt(big.fullIndexMs / baseline, 2),
+      "—",
+    ],
+    [
+      "1M events: seek p50 (200 random seeks, panels updated)",
+      `${fmt(quantile(seekTimes, 0.5), 1)} ms`,
+      fmt(quantile(seekTimes, 0.5) / baseline, 3),
+      "—",
+    ],
+    [
+      "1M events: seek p95",
+      `${fmt(quantile(seekTimes, 0.95), 1)} ms`,
+      fmt(quantile(seekTimes, 0.95) / baseline, 3),
+      `≤ ${targets.seekP95Ms} ms`,
+    ],
+    [
+      "1M events: scrubbing across the whole trace, frames per second",
+      fmt(scrub.fps, 1),
+      "—",
+      `≥ ${targets.scrubFps}`,
+    ],
+    ["1M events: scrubbing, p95 frame", `${fmt(scrub.p95FrameMs, 1)} ms`, "—", "—"],
+    [
+      "1M events: scrubbing, panel updates per second",
+      fmt(scrub.panelUpdatesPerSecond, 1),
+      "—",
+      "—",
+    ],
+  ];
+  process.stdout.write("| measure | value | ratio to baseline | target |\n|---|---|---|---|\n");
+  for (const row of rows) process.stdout.write(`| ${row.join(" | ")} |\n`);
+  process.stdout.write(
+    `\n${small.events} and ${big.events} events; Chromium headless, 1440x900.\n`,
+  );
+}
+
 async function main(): Promise<void> {
   const paths = sizes.map(trace);
   const dir = mkdtempSync(join(tmpdir(), "runnel-viewer-bench-run-"));
@@ -123,74 +202,8 @@ async function main(): Promise<void> {
     await page.screenshot({ path: join(shots, "bench-1m.png") });
     await seeks(page, 20);
     const seekTimes = await seeks(page, 200);
-    const scrub = (await page.evaluate("window.__runnelViewer.scrub(3000)")) as {
-      fps: number;
-      panelUpdatesPerSecond: number;
-      p95FrameMs: number;
-    };
-    const mb = (p: string) => fmt(statSync(p).size / 1e6);
-    const rows: [string, string, string, string][] = [
-      [
-        "baseline: JSON.parse of every line, 100k trace, main thread",
-        `${fmt(baseline)} ms`,
-        "1.00",
-        "—",
-      ],
-      [
-        `100k events (${mb(paths[0]!)} MB): first render`,
-        `${fmt(small.firstRenderMs)} ms`,
-        fmt(small.firstRenderMs / baseline, 2),
-        `≤ ${targets.firstRender100kMs} ms`,
-      ],
-      [
-        "100k events: full index",
-        `${fmt(small.fullIndexMs)} ms`,
-        fmt(small.fullIndexMs / baseline, 2),
-        "—",
-      ],
-      [
-        `1M events (${mb(paths[1]!)} MB): opening window rendered`,
-        `${fmt(big.firstRenderMs)} ms`,
-        fmt(big.firstRenderMs / baseline, 2),
-        `≤ ${targets.opening1mMs} ms`,
-      ],
-      [
-        "1M events: full index",
-        `${fmt(big.fullIndexMs)} ms`,
-        fmt(big.fullIndexMs / baseline, 2),
-        "—",
-      ],
-      [
-        "1M events: seek p50 (200 random seeks, panels updated)",
-        `${fmt(quantile(seekTimes, 0.5), 1)} ms`,
-        fmt(quantile(seekTimes, 0.5) / baseline, 3),
-        "—",
-      ],
-      [
-        "1M events: seek p95",
-        `${fmt(quantile(seekTimes, 0.95), 1)} ms`,
-        fmt(quantile(seekTimes, 0.95) / baseline, 3),
-        `≤ ${targets.seekP95Ms} ms`,
-      ],
-      [
-        "1M events: scrubbing across the whole trace, frames per second",
-        fmt(scrub.fps, 1),
-        "—",
-        `≥ ${targets.scrubFps}`,
-      ],
-      ["1M events: scrubbing, p95 frame", `${fmt(scrub.p95FrameMs, 1)} ms`, "—", "—"],
-      [
-        "1M events: scrubbing, panel updates per second",
-        fmt(scrub.panelUpdatesPerSecond, 1),
-        "—",
-        "—",
-      ],
-    ];
-    process.stdout.write("| measure | value | ratio to baseline | target |\n|---|---|---|---|\n");
-    for (const row of rows) process.stdout.write(`| ${row.join(" | ")} |\n`);
-    process.stdout.write(
-      `\n${small.events} and ${big.events} events; Chromium headless, 1440x900.\n`,
-    );
+    const scrub = (await page.evaluate("window.__runnelViewer.scrub(3000)")) as Scrub;
+    report(paths, baseline, small, big, seekTimes, scrub);
   } finally {
     await context?.close();
     await server.close();

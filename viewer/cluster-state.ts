@@ -4,16 +4,8 @@
 // i depends only on events 0..i, applied in order by applyRecord (keyframes rely on this).
 
 import { type ActiveFault, applyFaultEffect, faultEffect, undoSkipped } from "./fault-state.ts";
-import {
-  asElection,
-  asFencing,
-  asGroupState,
-  asIsrChange,
-  asOffsetCommit,
-  asOffsetRemoved,
-  asTruncation,
-  type GroupMemberInfo,
-} from "./kafka-events.ts";
+import { applyGroupEvent, type GroupState } from "./group-state.ts";
+import { asElection, asFencing, asIsrChange, asTruncation } from "./kafka-events.ts";
 import { applyPartitionState, ensurePartition, type PartitionState } from "./partition-state.ts";
 import {
   type AnyRecord,
@@ -42,6 +34,9 @@ export const notableKinds = [
 ] as const;
 export type NotableKind = (typeof notableKinds)[number];
 
+export type { GroupState } from "./group-state.ts";
+export { groupLag } from "./group-state.ts";
+
 export type NodeStatus = "not-started" | "up" | "paused" | "down";
 
 export interface NodeState {
@@ -58,18 +53,6 @@ export interface NodeState {
   /** Time of the last status change. */
   since: number;
   wiped: boolean;
-}
-
-export interface GroupState {
-  readonly group: string;
-  state: string;
-  generation: number;
-  protocol: string | null;
-  leader: string | null;
-  members: GroupMemberInfo[];
-  /** Committed offset per partition key: the next record the group will read. */
-  committed: Record<string, number>;
-  since: number;
 }
 
 export interface FailureState {
@@ -190,6 +173,34 @@ export function applyRecord(
       return applyPartitionState(state, r.node, e, r.t, idx);
     }
     case "log-truncated":
+    case "follower-truncated":
+    case "partition-created":
+    case "topic-created":
+    case "topic-deleted":
+      return applyTopicEvent(state, r, idx);
+    case "fault":
+    case "fault-skipped":
+      return applyFaultRecord(state, r, clients);
+    case "failure":
+      if (state.failure === null) {
+        state.failure = {
+          idx,
+          t: r.t,
+          kind: str(r, "kind") ?? "failure",
+          message: str(r, "message") ?? "",
+          node: r.node ?? null,
+        };
+      }
+      return ["anomaly"];
+    default:
+      return applyKafkaEvent(state, r);
+  }
+}
+
+/** Topics, partitions and truncations: the log-level facts the partitions panel lists. */
+function applyTopicEvent(state: ClusterState, r: AnyRecord, idx: number): NotableKind[] {
+  switch (r.type) {
+    case "log-truncated":
     case "follower-truncated": {
       const cut = asTruncation(r);
       const p = cut === undefined ? undefined : state.partitions[cut.key];
@@ -226,22 +237,8 @@ export function applyRecord(
       }
       return [];
     }
-    case "fault":
-    case "fault-skipped":
-      return applyFaultRecord(state, r, clients);
-    case "failure":
-      if (state.failure === null) {
-        state.failure = {
-          idx,
-          t: r.t,
-          kind: str(r, "kind") ?? "failure",
-          message: str(r, "message") ?? "",
-          node: r.node ?? null,
-        };
-      }
-      return ["anomaly"];
     default:
-      return applyKafkaEvent(state, r);
+      return [];
   }
 }
 
@@ -343,43 +340,8 @@ function applyKafkaEvent(state: ClusterState, r: AnyRecord): NotableKind[] {
     if (p !== undefined && election !== undefined) p.lastElection = { ...election, t: r.t };
     return election?.unclean === true ? ["leader"] : [];
   }
-  const group = asGroupState(r);
-  if (group !== undefined) {
-    const g = state.groups[group.group] ?? {
-      group: group.group,
-      state: "Empty",
-      generation: 0,
-      protocol: null,
-      leader: null,
-      members: [],
-      committed: {},
-      since: r.t,
-    };
-    state.groups[group.group] = g;
-    const before = `${g.state}/${g.generation}`;
-    g.state = group.state ?? g.state;
-    g.generation = group.generation ?? g.generation;
-    g.protocol = group.protocol ?? g.protocol;
-    g.leader = group.leader ?? g.leader;
-    if (group.members !== undefined) g.members = [...group.members];
-    if (`${g.state}/${g.generation}` !== before) {
-      g.since = r.t;
-      return ["rebalance"];
-    }
-    return [];
-  }
-  const commit = asOffsetCommit(r);
-  if (commit !== undefined) {
-    const g = state.groups[commit.group];
-    if (g !== undefined) for (const o of commit.offsets) g.committed[o.key] = o.offset;
-    return [];
-  }
-  const removed = asOffsetRemoved(r);
-  if (removed !== undefined) {
-    const g = state.groups[removed.group];
-    if (g !== undefined) delete g.committed[removed.key];
-    return [];
-  }
+  const groupNotables = applyGroupEvent(state.groups, r);
+  if (groupNotables !== undefined) return groupNotables;
   const fencing = asFencing(r);
   if (fencing !== undefined) {
     nodeOf(state, fencing.broker).fenced = fencing.fenced;
@@ -388,15 +350,4 @@ function applyKafkaEvent(state: ClusterState, r: AnyRecord): NotableKind[] {
   if (r.type === "broker-stopped" && r.node !== undefined)
     nodeOf(state, r.node).halted = "stopped (controlled shutdown)";
   return [];
-}
-
-/** Consumer lag per partition: the leader's high watermark minus the committed offset. */
-export function groupLag(state: ClusterState, group: GroupState): Record<string, number> {
-  const lag: Record<string, number> = {};
-  for (const [key, committed] of Object.entries(group.committed)) {
-    const p = state.partitions[key];
-    const hw = p === undefined ? undefined : p.replicas[p.leader]?.highWatermark;
-    if (hw !== undefined) lag[key] = Math.max(0, hw - committed);
-  }
-  return lag;
 }

@@ -54,91 +54,61 @@ function onKey(e: KeyboardEvent, app: App, actions: ControlActions, help: HTMLDi
   if (handled) e.preventDefault();
 }
 
+/** Returns false to let the key through; anything else (nothing) means it was handled. */
+type KeyAction = (
+  app: App,
+  actions: ControlActions,
+  help: HTMLDialogElement,
+  shift: boolean,
+) => unknown;
+
+/** Every key of the help sheet; an action returning false lets the key through. */
+const keys: Readonly<Record<string, KeyAction>> = {
+  " ": (app) => app.playback.togglePlay(),
+  ArrowLeft: (app, _a, _h, shift) => (shift ? app.stepNotable(-1) : app.step(-1)),
+  ArrowRight: (app, _a, _h, shift) => (shift ? app.stepNotable(1) : app.step(1)),
+  "[": (app) => app.playback.setSpeed(app.playback.speedIndex - 1),
+  "]": (app) => app.playback.setSpeed(app.playback.speedIndex + 1),
+  w: (app) => app.zoomBy(0.5),
+  s: (app) => app.zoomBy(2),
+  a: (app) => app.panBy(-0.25),
+  d: (app) => app.panBy(0.25),
+  Home: (app) => app.setCursor(0, { reveal: true }),
+  End: (app) => app.setCursor(Number.MAX_SAFE_INTEGER, { reveal: true }),
+  f: (app) => app.jumpToFailure(),
+  "/": () => $("search").focus(),
+  n: (_app, actions) => actions.nextMatch(1),
+  N: (_app, actions) => actions.nextMatch(-1),
+  ",": (app) => app.stepNode(-1),
+  ".": (app) => app.stepNode(1),
+  p: (_app, actions) => actions.nextPartition(),
+  l: (_app, actions) => actions.copyLink(),
+  Enter: (app) => {
+    if (app.playback.scenario === null && !app.narration.visible) return false;
+    app.playback.continueScenario();
+    return true;
+  },
+  Escape: (app, _a, help) => {
+    if (help.open) help.close();
+    else if (app.narration.visible && app.playback.scenario === null) app.narration.hide();
+    else app.select(undefined);
+    return true;
+  },
+  "?": (_app, _a, help) => {
+    if (help.open) help.close();
+    else help.showModal();
+    return true;
+  },
+};
+
 function handle(
   e: KeyboardEvent,
   app: App,
   actions: ControlActions,
   help: HTMLDialogElement,
 ): boolean {
-  const dir = (e.key === "ArrowLeft" ? -1 : 1) as 1 | -1;
-  switch (e.key) {
-    case " ":
-      app.playback.togglePlay();
-      return true;
-    case "ArrowLeft":
-    case "ArrowRight":
-      if (e.shiftKey) app.stepNotable(dir);
-      else app.step(dir);
-      return true;
-    case "[":
-      app.playback.setSpeed(app.playback.speedIndex - 1);
-      return true;
-    case "]":
-      app.playback.setSpeed(app.playback.speedIndex + 1);
-      return true;
-    case "w":
-    case "W":
-      app.zoomBy(0.5);
-      return true;
-    case "s":
-    case "S":
-      app.zoomBy(2);
-      return true;
-    case "a":
-    case "A":
-      app.panBy(-0.25);
-      return true;
-    case "d":
-    case "D":
-      app.panBy(0.25);
-      return true;
-    case "Home":
-      app.setCursor(0, { reveal: true });
-      return true;
-    case "End":
-      app.setCursor(Number.MAX_SAFE_INTEGER, { reveal: true });
-      return true;
-    case "f":
-    case "F":
-      app.jumpToFailure();
-      return true;
-    case "/":
-      $("search").focus();
-      return true;
-    case "n":
-      actions.nextMatch(1);
-      return true;
-    case "N":
-      actions.nextMatch(-1);
-      return true;
-    case ",":
-      app.stepNode(-1);
-      return true;
-    case ".":
-      app.stepNode(1);
-      return true;
-    case "p":
-    case "P":
-      actions.nextPartition();
-      return true;
-    case "l":
-    case "L":
-      actions.copyLink();
-      return true;
-    case "Enter":
-      if (app.playback.scenario === null && !app.narration.visible) return false;
-      app.playback.continueScenario();
-      return true;
-    case "Escape":
-      if (help.open) help.close();
-      else if (app.narration.visible && app.playback.scenario === null) app.narration.hide();
-      else app.select(undefined);
-      return true;
-    case "?":
-      if (help.open) help.close();
-      else help.showModal();
-      return true;
-    default:
-      return false;
-  }
+  // Letters work in either case (Caps Lock), except N, whose capital steps backwards.
+  const action = keys[e.key] ?? (e.key === "N" ? undefined : keys[e.key.toLowerCase()]);
+  if (action === undefined) return false;
+  return action(app, actions, help, e.shiftKey) !== false;
 }

@@ -24,82 +24,73 @@ function compact(value: unknown): string {
 
 export function summarize(r: AnyRecord): string {
   const f = rest(r);
-  switch (r.type) {
+  return clip(worldSummary(r.type, f) ?? kafkaSummary(r.type, f) ?? compact(f));
+}
+
+/** The world's own events (network, processes, faults, failures). */
+function worldSummary(type: string, f: Record<string, unknown>): string | undefined {
+  switch (type) {
     case "net-send": {
       const size = typeof f.size === "number" ? `, ${f.size} B` : "";
       const what = messageLabel(f.body);
-      return clip(
-        `#${f.msg} ${f.from}→${f.to} ${what} (${f.kind}${size})${f.at === null ? " held" : ""}`,
-      );
+      return `#${f.msg} ${f.from}→${f.to} ${what} (${f.kind}${size})${f.at === null ? " held" : ""}`;
     }
     case "net-deliver":
-      return clip(`#${f.msg} ${f.from}→${f.to} delivered`);
+      return `#${f.msg} ${f.from}→${f.to} delivered`;
     case "net-drop":
-      return clip(`#${f.msg} ${f.from}→${f.to} dropped: ${f.reason}`);
+      return `#${f.msg} ${f.from}→${f.to} dropped: ${f.reason}`;
     case "partition-state":
-      return clip(
-        `${f.topic}-${f.partition} leader ${f.leader} epoch ${f.leaderEpoch} ISR [${String(f.isr)}] LEO ${f.logEndOffset} HW ${f.highWatermark} durable ${f.durableOffset}`,
-      );
+      return `${f.topic}-${f.partition} leader ${f.leader} epoch ${f.leaderEpoch} ISR [${String(f.isr)}] LEO ${f.logEndOffset} HW ${f.highWatermark} durable ${f.durableOffset}`;
     case "raft-role-changed":
-      return clip(
-        `${f.role} in epoch ${f.epoch}${f.leaderId === null ? "" : ` (leader ${f.leaderId})`}: ${f.reason}`,
-      );
+      return `${f.role} in epoch ${f.epoch}${f.leaderId === null ? "" : ` (leader ${f.leaderId})`}: ${f.reason}`;
     case "fault":
-      return clip(`fault ${compact(f.fault)}`);
+      return `fault ${compact(f.fault)}`;
     case "failure":
-      return clip(`${f.kind}: ${f.message}`);
+      return `${f.kind}: ${f.message}`;
     case "proc-crash":
-      return clip(
-        `crash (incarnation ${f.incarnation}, ${f.unsyncedBytesLost} unsynced bytes lost)`,
-      );
+      return `crash (incarnation ${f.incarnation}, ${f.unsyncedBytesLost} unsynced bytes lost)`;
     case "proc-start":
       return `start (incarnation ${f.incarnation})`;
+    default:
+      return undefined;
+  }
+}
+
+/** Broker, replication, group and client events. */
+function kafkaSummary(type: string, f: Record<string, unknown>): string | undefined {
+  switch (type) {
     case "fetch-served": {
       const parts = Array.isArray(f.partitions) ? (f.partitions as Record<string, unknown>[]) : [];
       const who = f.replicaId === -1 ? "consumer" : `follower ${f.replicaId}`;
-      return clip(
-        `to ${who}: ${parts.map((p) => `${p.topic}-${p.partition}@${p.fetchOffset} ${p.bytes} B${p.errorCode === 0 ? "" : ` error ${p.errorCode}`}`).join(", ")}`,
-      );
+      return `to ${who}: ${parts.map((p) => `${p.topic}-${p.partition}@${p.fetchOffset} ${p.bytes} B${p.errorCode === 0 ? "" : ` error ${p.errorCode}`}`).join(", ")}`;
     }
     case "produce-acknowledged":
-      return clip(
-        `${f.topic}-${f.partition} offsets ${f.baseOffset}..${Number(f.baseOffset) + Number(f.count) - 1} acks=${f.acks === -1 ? "all" : f.acks}`,
-      );
+      return `${f.topic}-${f.partition} offsets ${f.baseOffset}..${Number(f.baseOffset) + Number(f.count) - 1} acks=${f.acks === -1 ? "all" : f.acks}`;
     case "produce-rejected":
-      return clip(
-        `${f.topic}-${f.partition} error ${f.errorCode} acks=${f.acks === -1 ? "all" : f.acks}`,
-      );
+      return `${f.topic}-${f.partition} error ${f.errorCode} acks=${f.acks === -1 ? "all" : f.acks}`;
     case "group-state":
-      return clip(
-        `${f.group} ${f.state} generation ${f.generation}, ${Array.isArray(f.members) ? f.members.length : 0} members`,
-      );
+      return `${f.group} ${f.state} generation ${f.generation}, ${Array.isArray(f.members) ? f.members.length : 0} members`;
     case "offset-committed":
-      return clip(`${f.group} ${f.topic}-${f.partition} → ${f.offset}`);
+      return `${f.group} ${f.topic}-${f.partition} → ${f.offset}`;
     case "partition-created":
-      return clip(`${f.topic}-${f.partition} replicas [${String(f.replicas)}] leader ${f.leader}`);
+      return `${f.topic}-${f.partition} replicas [${String(f.replicas)}] leader ${f.leader}`;
     case "leader-elected":
-      return clip(
-        `${f.topic}-${f.partition} leader ${f.previousLeader} → ${f.leader} epoch ${f.leaderEpoch} ISR [${String(f.isr)}] (${f.reason}${f.unclean === true ? ", UNCLEAN" : ""})`,
-      );
+      return `${f.topic}-${f.partition} leader ${f.previousLeader} → ${f.leader} epoch ${f.leaderEpoch} ISR [${String(f.isr)}] (${f.reason}${f.unclean === true ? ", UNCLEAN" : ""})`;
     case "isr-shrink-proposed":
     case "isr-expand-proposed":
     case "isr-committed":
-      return clip(
-        `${f.topic}-${f.partition} ISR [${String(f.isr)}] → [${String(f.proposedIsr ?? f.isr)}]`,
-      );
+      return `${f.topic}-${f.partition} ISR [${String(f.isr)}] → [${String(f.proposedIsr ?? f.isr)}]`;
     case "hw-advanced":
-      return clip(`${f.topic}-${f.partition} HW ${f.from} → ${f.to}`);
+      return `${f.topic}-${f.partition} HW ${f.from} → ${f.to}`;
     case "follower-truncated":
-      return clip(`${f.topic}-${f.partition} ${f.from} → ${f.to} (${f.reason})`);
+      return `${f.topic}-${f.partition} ${f.from} → ${f.to} (${f.reason})`;
     case "log-truncated":
-      return clip(`${f.topic}-${f.partition} to ${f.logEndOffset}: ${f.reason}`);
+      return `${f.topic}-${f.partition} to ${f.logEndOffset}: ${f.reason}`;
     case "history": {
       const op = (f.op ?? {}) as Record<string, unknown>;
-      return clip(
-        `${op.type} ${op.phase} (process ${op.processId}, op ${op.opId})${op.error === undefined ? "" : `: ${op.error}`}`,
-      );
+      return `${op.type} ${op.phase} (process ${op.processId}, op ${op.opId})${op.error === undefined ? "" : `: ${op.error}`}`;
     }
     default:
-      return clip(compact(f));
+      return undefined;
   }
 }

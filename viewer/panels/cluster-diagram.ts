@@ -61,47 +61,9 @@ export class ClusterDiagram {
     const svg = select(this.#svg);
     svg.selectAll("g.layer").remove();
     if (state === null) return;
-    const width = this.#width || 460;
     const ordered = orderLanes(lanes);
     const servers = ordered.filter((l) => l.role === "server");
-    const clients = ordered.filter((l) => l.role !== "server");
-    const placed = new Map<number, Placed>();
-    const colorOf = (lane: LaneInfo) => nodeColors[ordered.indexOf(lane) % nodeColors.length]!;
-    // Brokers on an ellipse (links between any two stay visible), clients in a column at the right.
-    const clientsW = clients.length === 0 ? 0 : 118;
-    const area = width - clientsW - 16;
-    const bw = Math.min(132, Math.max(84, area / Math.max(2, Math.ceil(servers.length / 1.6))));
-    const bh = 58;
-    const cx = 8 + area / 2;
-    const cy = 84;
-    const rx = Math.max(0, area / 2 - bw / 2 - 4);
-    const ry = servers.length <= 1 ? 0 : 52;
-    servers.forEach((lane, i) => {
-      const a = -Math.PI / 2 + (2 * Math.PI * i) / Math.max(1, servers.length);
-      const x = servers.length === 1 ? cx : cx + rx * Math.cos(a);
-      const y = servers.length === 1 ? cy : cy + ry * Math.sin(a);
-      placed.set(lane.id, {
-        id: lane.id,
-        role: lane.role,
-        x: x - bw / 2,
-        y: y - bh / 2,
-        w: bw,
-        h: bh,
-        color: colorOf(lane),
-      });
-    });
-    const ch = Math.min(30, (170 - 4 * clients.length) / Math.max(1, clients.length));
-    clients.forEach((lane, i) => {
-      placed.set(lane.id, {
-        id: lane.id,
-        role: lane.role,
-        x: width - clientsW - 4,
-        y: 6 + i * (ch + 4),
-        w: clientsW,
-        h: ch,
-        color: colorOf(lane),
-      });
-    });
+    const placed = placeNodes(ordered, this.#width || 460);
     const layer = svg.append("g").attr("class", "layer");
     this.#links(layer, state, servers, placed);
     for (const p of placed.values()) this.#node(layer, p, state.nodes[p.id], state);
@@ -241,4 +203,47 @@ export class ClusterDiagram {
 
 function lines0(status: string): string {
   return status === "not-started" ? "not started" : status;
+}
+
+/** Brokers on an ellipse (a link between any two stays visible), clients in a column on the right. */
+function placeNodes(ordered: readonly LaneInfo[], width: number): Map<number, Placed> {
+  const servers = ordered.filter((l) => l.role === "server");
+  const clients = ordered.filter((l) => l.role !== "server");
+  const placed = new Map<number, Placed>();
+  const colorOf = (lane: LaneInfo) => nodeColors[ordered.indexOf(lane) % nodeColors.length]!;
+  const clientsW = clients.length === 0 ? 0 : 118;
+  const area = width - clientsW - 16;
+  const bw = Math.min(132, Math.max(84, area / Math.max(2, Math.ceil(servers.length / 1.6))));
+  const bh = 58;
+  const cx = 8 + area / 2;
+  const cy = 84;
+  const rx = Math.max(0, area / 2 - bw / 2 - 4);
+  const ry = servers.length <= 1 ? 0 : 52;
+  servers.forEach((lane, i) => {
+    const a = -Math.PI / 2 + (2 * Math.PI * i) / Math.max(1, servers.length);
+    const x = servers.length === 1 ? cx : cx + rx * Math.cos(a);
+    const y = servers.length === 1 ? cy : cy + ry * Math.sin(a);
+    placed.set(lane.id, {
+      id: lane.id,
+      role: lane.role,
+      x: x - bw / 2,
+      y: y - bh / 2,
+      w: bw,
+      h: bh,
+      color: colorOf(lane),
+    });
+  });
+  const ch = Math.min(30, (170 - 4 * clients.length) / Math.max(1, clients.length));
+  clients.forEach((lane, i) => {
+    placed.set(lane.id, {
+      id: lane.id,
+      role: lane.role,
+      x: width - clientsW - 4,
+      y: 6 + i * (ch + 4),
+      w: clientsW,
+      h: ch,
+      color: colorOf(lane),
+    });
+  });
+  return placed;
 }
