@@ -72,6 +72,10 @@ function kafkaSummary(type: string, f: Record<string, unknown>): string | undefi
       return `${f.group} ${f.state} generation ${f.generation}, ${Array.isArray(f.members) ? f.members.length : 0} members`;
     case "offset-committed":
       return `${f.group} ${f.topic}-${f.partition} → ${f.offset}`;
+    case "topic-created":
+      return `${f.topic} with ${f.partitions} partitions (id ${f.topicId})`;
+    case "log-recovered":
+      return `${f.topic}-${f.partition} log ${f.logStartOffset}..${f.logEndOffset}, ${f.segments} segments, ${f.truncatedBytes} bytes cut: ${f.reason}`;
     case "partition-created":
       return `${f.topic}-${f.partition} replicas [${String(f.replicas)}] leader ${f.leader}`;
     case "leader-elected":

@@ -165,7 +165,7 @@ export class ClusterDiagram {
       .attr("stroke-dasharray", status === "down" ? "5 3" : null);
     const name = p.role === "server" ? `broker ${p.id}` : `client ${p.id}`;
     const glyph = status === "down" ? "✕ " : status === "paused" ? "❚❚ " : "";
-    const status1 = p.h <= 40 ? ` · ${lines0(status)}` : "";
+    const status1 = p.h <= 40 ? ` ${statusGlyph(status)}` : "";
     g.append("text")
       .attr("class", "node-label")
       .attr("x", 7)
@@ -201,8 +201,9 @@ export class ClusterDiagram {
   }
 }
 
-function lines0(status: string): string {
-  return status === "not-started" ? "not started" : status;
+/** A compact status for small boxes (the full words are in the box's tooltip). */
+function statusGlyph(status: string): string {
+  return status === "up" ? "✓ up" : status === "down" ? "" : status === "paused" ? "" : "·";
 }
 
 /** Brokers on an ellipse (a link between any two stays visible), clients in a column on the right. */
