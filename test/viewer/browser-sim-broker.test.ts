@@ -3,13 +3,15 @@
 // the broker's own view() is recorded; the trace is loaded into headless Chromium and at each time
 // every partition the panel shows (leader, leader epoch, ISR, HW, LEO) must equal the broker's view.
 
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BrokerView } from "../../core/broker/broker-view.ts";
 import { buildRun } from "../../sim/runs/build.ts";
 import { brokerId } from "../../sim/runs/layout.ts";
+import { runScenario } from "../../sim/runs/run.ts";
 import { scenario } from "../../sim/scenario.ts";
 import { MemorySink, TraceWriter } from "../../sim/trace-writer.ts";
-import { startSession, type ViewerSession } from "./support/browser.ts";
+import { artifacts, startSession, type ViewerSession } from "./support/browser.ts";
 
 let session: ViewerSession;
 
@@ -100,5 +102,33 @@ describe("the partitions panel against the simulator's broker", () => {
       sink.lines.some((l) => l.includes('"type":"proc-crash"') || l.includes('"type":"fault"')),
     ).toBe(true);
     expect(session.errors).toEqual([]);
+  });
+
+  it("jumps to the history checker's anomaly in a canary run (a bug planted in the simulator)", async () => {
+    const sink = new MemorySink();
+    const outcome = runScenario(
+      scenario(200n, { canary: true, durationMs: 8000, faults: { mode: "none" } }),
+      {
+        trace: new TraceWriter({ sink }),
+      },
+    );
+    expect(outcome.ok).toBe(false);
+    const failure = sink.lines.findIndex((l) => l.includes('"type":"failure"'));
+    expect(failure).toBeGreaterThan(0);
+    const page = await session.open(
+      `?trace=${session.fixture("canary.ndjson", `${sink.lines.join("\n")}\n`)}`,
+    );
+    await page.evaluate(() => window.__runnelViewer.ready());
+    expect(await page.locator("#failure").isEnabled()).toBe(true);
+    await page.keyboard.press("f");
+    await expect
+      .poll(() => page.evaluate(() => window.__runnelViewer.cursor().idx))
+      .toBe(failure - 1);
+    await expect
+      .poll(() => page.locator("#inspector").textContent())
+      .toContain("history: duplicate");
+    expect(await page.locator("#cluster-note").textContent()).toContain("final-check");
+    await page.screenshot({ path: join(artifacts, "sim-canary-failure.png") });
+    await page.close();
   });
 });

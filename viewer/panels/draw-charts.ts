@@ -98,7 +98,8 @@ function frame(s: Scene, row: Row, title: string, domain: [number, number]): (v:
   ctx.font = "10px system-ui, sans-serif";
   ctx.fillStyle = colors.muted;
   ctx.textAlign = "right";
-  for (const tick of scale.ticks(row.h > 70 ? 4 : 2)) {
+  // Offsets, ISR sizes and lag are counts: only whole-number ticks.
+  for (const tick of scale.ticks(row.h > 70 ? 4 : 2).filter(Number.isInteger)) {
     const y = scale(tick);
     if (y < top - 2) continue;
     ctx.fillText(String(tick), layout.x0 - 4, y + 3);
