@@ -56,6 +56,15 @@ export function* shrinkCandidates(
   for (const schedule of withoutChunks(c.schedule, (f) => f.fault.type === "stabilize")) {
     yield { ...c, schedule };
   }
+  // Whole kinds of operations and whole clients go first: polls rarely matter to a failure.
+  for (const type of ["poll", "assign", "crash"] as const) {
+    if (c.ops.some((o) => o.type === type))
+      yield { ...c, ops: c.ops.filter((o) => o.type !== type) };
+  }
+  const slots = [...new Set(c.ops.map((o) => o.slot))].sort((a, b) => a - b);
+  if (slots.length > 1) {
+    for (const slot of slots) yield { ...c, ops: c.ops.filter((o) => o.slot !== slot) };
+  }
   for (const ops of withoutChunks(c.ops, () => false)) yield { ...c, ops };
 }
 

@@ -12,6 +12,7 @@ import { drawFaults } from "./runs/fault-plan.ts";
 import { adminId, brokerId, clientNodes, layoutOf } from "./runs/layout.ts";
 import { runParts, type SimOutcome } from "./runs/run.ts";
 import { replayCommand, type SimScenario } from "./scenario.ts";
+import { formatFault } from "./scenario-faults.ts";
 import { caseSize, type ShrinkCase, ShrinkCaseArbitrary } from "./shrink-case.ts";
 import { staticKinds } from "./swarm.ts";
 
@@ -130,7 +131,7 @@ function describeShrink(
   return [
     `shrunk in ${runs} runs: ${caseSize(original)} -> ${caseSize(minimal)} (still ${signature})`,
     "minimal schedule:",
-    ...minimal.schedule.map((f) => `  ${f.atMs} ${JSON.stringify(f.fault)}`),
+    ...minimal.schedule.map((f) => `  ${f.atMs} ms: ${formatFault(f.fault)}`),
     `client ops: ${minimal.ops.length}`,
     "replay:",
     `  ${command}`,
