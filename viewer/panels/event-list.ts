@@ -4,12 +4,11 @@
 
 import { formatTime } from "../format.ts";
 import type { IndexData } from "../index-data.ts";
+import { knownTypes } from "../known-types.ts";
 import { firstAtOrAbove } from "../vec.ts";
 
 const rowHeight = 20;
 const cacheMax = 20_000;
-const knownTypes =
-  /^(net-|conn-|proc-|fault|partition-state|raft-|log-|topic-|produce-|fetch-|metadata-|broker-|node-ready|mark|history|timer|clock|disk-op|phase|failure|isr-|group-|offset)/;
 
 export interface EventListHost {
   readonly data: IndexData | null;
@@ -126,7 +125,7 @@ export class EventList {
     if (idx === this.#host.cursor) classes.push("cursor");
     if (idx === this.#host.selectedEvent) classes.push("selected");
     if (type === "failure") classes.push("failure");
-    if (!knownTypes.test(type)) classes.push("unknown");
+    if (!knownTypes.has(type)) classes.push("unknown");
     row.className = classes.join(" ");
     row.style.top = `${pos * rowHeight}px`;
     row.dataset.idx = String(idx);
@@ -145,7 +144,7 @@ export class EventList {
       span.textContent = text;
       row.append(span);
     }
-    if (!knownTypes.test(type))
+    if (!knownTypes.has(type))
       row.title = "An event type this viewer does not know: listed here, not drawn in the panels.";
     return row;
   }
