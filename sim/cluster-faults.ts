@@ -46,7 +46,9 @@ export function clusterFaultPlan(s: ClusterScenario, layout: ClusterLayout): Fau
     case "none":
       return { mode: "none" };
     case "explicit":
-      return { mode: "explicit", schedule: s.faults.schedule };
+      return s.faults.params === undefined
+        ? { mode: "explicit", schedule: s.faults.schedule }
+        : { mode: "explicit", schedule: s.faults.schedule, params: s.faults.params };
     case "swarm":
     case "kinds": {
       const clients: NodeId[] = [layout.admin, ...clientIds(layout)];

@@ -11,6 +11,7 @@ import { Workload, type WorkloadEvent } from "../core/client/workload.ts";
 import type { KeyMap } from "../core/client/workload-keys.ts";
 import type { NodeId } from "../core/ids.ts";
 import type { Effect } from "../core/node.ts";
+import { AckedDurability } from "./checks-cluster/acked-durability.ts";
 import { excusedKeys, leaderlessPartitions } from "./checks-cluster/cluster-liveness.ts";
 import { type ClusterVerdict, clusterVerdict } from "./checks-cluster/cluster-verdict.ts";
 import { brokerViews, ClusterInvariants } from "./checks-cluster/invariants.ts";
@@ -98,8 +99,16 @@ export function buildClusterRun(s: ClusterScenario, options: ClusterRunOptions =
   let uncleanElections = 0;
   let core: readonly NodeId[] = layout.brokers;
   const invariants = new ClusterInvariants();
+  const durability = new AckedDurability(s.minInsyncReplicas);
   let world: World | undefined;
-  const observer: TraceObserver = (_seq, _t, _node, event) => {
+  let diskFaultsOn = false;
+  const observer: TraceObserver = (_seq, t, node, event) => {
+    durability.observe(node, event);
+    if (!diskFaultsOn && t >= layout.setupMs) {
+      // The calm setup is over: the disks' per-operation faults begin (the core's end at quiet).
+      diskFaultsOn = true;
+      for (const disk of clusterDisks.values()) disk.quiet = false;
+    }
     if (event.type === "history") history.push(event.op);
     else if (event.type === "leader-elected" && event.unclean) {
       uncleanElections++;
@@ -188,11 +197,16 @@ export function buildClusterRun(s: ClusterScenario, options: ClusterRunOptions =
     createDisk: (context) => {
       if (!layout.brokers.includes(context.node)) return simDiskFactory(context);
       const disk = new ClusterDisk(context.rng, context.params);
+      disk.quiet = !diskFaultsOn;
       disks.set(context.node, disk.disk);
       clusterDisks.set(context.node, disk);
       return disk;
     },
-    invariants: [invariants, replicaLogs],
+    invariants: [
+      invariants,
+      { name: "acknowledged records synced", check: () => durability.violation },
+      replicaLogs,
+    ],
     observers: [observer, ...(options.observers ?? [])],
     replayArgs: clusterArgs(s).join(" "),
     scenario: { kind: "cluster", ...s, seed: formatSeed(s.seed) },

@@ -7,6 +7,7 @@ import { type WorkloadParams, workloadProfiles } from "../core/client/workload.t
 import { type NodeId, nodeId } from "../core/ids.ts";
 import { type FaultKind, faultKinds, type ScheduledFault } from "./faults.ts";
 import { formatSeed, type Seed } from "./prng.ts";
+import type { SwarmParams } from "./swarm.ts";
 
 export type ClusterProfile = "light" | "heavy";
 
@@ -16,8 +17,12 @@ export type ClusterFaults =
   /** Swarm testing over these kinds only. */
   | { readonly mode: "kinds"; readonly kinds: readonly FaultKind[] }
   | { readonly mode: "none" }
-  /** Exactly this schedule (a hand-written or shrunk case), calm weather. */
-  | { readonly mode: "explicit"; readonly schedule: readonly ScheduledFault[] };
+  /** Exactly this schedule (a hand-written or shrunk case), on the given weather or a calm one. */
+  | {
+      readonly mode: "explicit";
+      readonly schedule: readonly ScheduledFault[];
+      readonly params?: SwarmParams;
+    };
 
 export interface ClusterScenario {
   readonly seed: Seed;

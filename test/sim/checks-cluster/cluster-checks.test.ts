@@ -9,6 +9,7 @@ import type { HistoryOp } from "../../../core/client/history.ts";
 import { KeyMap } from "../../../core/client/workload-keys.ts";
 import { type NodeId, nodeId } from "../../../core/ids.ts";
 import { encodeBatch, stampBatch } from "../../../core/log/record-batch.ts";
+import { AckedDurability } from "../../../sim/checks-cluster/acked-durability.ts";
 import { excusedKeys } from "../../../sim/checks-cluster/cluster-liveness.ts";
 import { clusterVerdict } from "../../../sim/checks-cluster/cluster-verdict.ts";
 import { ClusterInvariants } from "../../../sim/checks-cluster/invariants.ts";
@@ -212,5 +213,67 @@ describe("the cluster verdict", () => {
     ];
     const excused = excusedKeys(views, [nodeId(1), nodeId(2)], keyMap, 2);
     expect([...excused]).toEqual([0]);
+  });
+});
+
+describe("acknowledged durability", () => {
+  const state = (durableOffset: number) => ({
+    type: "partition-state" as const,
+    topic: "t",
+    partition: 0,
+    leader: 1,
+    leaderEpoch: 1,
+    isr: [1, 2, 3],
+    logStartOffset: 0,
+    logEndOffset: 10,
+    highWatermark: 5,
+    durableOffset,
+  });
+  const ack = {
+    type: "produce-acknowledged" as const,
+    topic: "t",
+    partition: 0,
+    baseOffset: 5,
+    count: 3,
+    acks: -1,
+  };
+
+  it("accepts an acks=all acknowledgement held synced by min.insync.replicas replicas", () => {
+    const check = new AckedDurability(2);
+    check.observe(nodeId(1), state(8));
+    check.observe(nodeId(2), state(8));
+    check.observe(nodeId(1), ack);
+    expect(check.violation).toBeUndefined();
+    expect(check.checked).toBe(1);
+  });
+
+  it("reports one held synced by fewer (a follower acknowledged before its sync)", () => {
+    const check = new AckedDurability(2);
+    check.observe(nodeId(1), state(8));
+    check.observe(nodeId(2), state(6));
+    check.observe(nodeId(1), ack);
+    expect(check.violation).toContain("only [1] held them synced");
+  });
+
+  it("forgets what a truncation cut, not what a crash kept", () => {
+    const check = new AckedDurability(2);
+    check.observe(nodeId(1), state(8));
+    check.observe(nodeId(2), state(8));
+    check.observe(nodeId(2), { ...state(3), durableOffset: 3 }); // recovery reports less: kept 8
+    check.observe(nodeId(1), ack);
+    expect(check.violation).toBeUndefined();
+    check.observe(nodeId(2), {
+      type: "follower-truncated",
+      topic: "t",
+      partition: 0,
+      leaderEpoch: 2,
+      from: 10,
+      to: 6,
+      target: 6,
+      reason: "diverging-epoch",
+      divergingEpoch: null,
+    });
+    check.observe(nodeId(1), ack);
+    expect(check.violation).toContain("only [1]");
   });
 });
