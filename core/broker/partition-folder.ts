@@ -39,36 +39,57 @@ export function decodePartitionMetadata(bytes: Uint8Array): TopicId | undefined 
   return match?.[1];
 }
 
-/** What a folder's partition.metadata says: a topic id, none (missing or torn), or a read error. */
+/**
+ * What a folder's partition.metadata says: a topic id, no file, a file that does not decode (torn
+ * or damaged), or a read error.
+ */
 export type FolderIdentity =
   | { readonly type: "found"; readonly topicId: TopicId }
-  | { readonly type: "none" }
+  | { readonly type: "missing" }
+  | { readonly type: "garbled" }
   | { readonly type: "error"; readonly message: string };
 
-/**
- * Reads the topic id of a folder. A failed read is an error, not "none": the caller deletes a
- * folder without our topic id, and an I/O error must never delete data.
- */
-export function readFolderTopicId(
-  io: DiskIo,
-  folder: string,
-  done: (identity: FolderIdentity) => void,
-): void {
+function readOnce(io: DiskIo, folder: string, done: (identity: FolderIdentity) => void): void {
   io.submit(
     { type: "read", path: `${folder}/${PARTITION_METADATA}`, position: 0, length: 256 },
     (r) => {
       if (!r.ok) {
         done(
           r.code === "ENOENT"
-            ? { type: "none" }
+            ? { type: "missing" }
             : { type: "error", message: `${r.code} ${r.message}` },
         );
         return;
       }
       const topicId = r.type === "read" ? decodePartitionMetadata(r.bytes) : undefined;
-      done(topicId === undefined ? { type: "none" } : { type: "found", topicId });
+      done(topicId === undefined ? { type: "garbled" } : { type: "found", topicId });
     },
   );
+}
+
+/**
+ * Reads the topic id of a folder whose replica expects `expected`. A failed read is an error, and
+ * a verdict that would get the folder deleted (another topic id, a garbled file) must come twice:
+ * the caller deletes a folder that is not ours, and a flipped bit in one read must never delete
+ * data. Two reads that disagree are an error too.
+ */
+export function readFolderTopicId(
+  io: DiskIo,
+  folder: string,
+  expected: TopicId,
+  done: (identity: FolderIdentity) => void,
+): void {
+  readOnce(io, folder, (first) => {
+    const ours = first.type === "found" && first.topicId === expected;
+    if (ours || first.type === "missing" || first.type === "error") return done(first);
+    readOnce(io, folder, (second) => {
+      const same =
+        second.type === first.type &&
+        (second.type !== "found" || (first.type === "found" && first.topicId === second.topicId));
+      if (same || (second.type === "found" && second.topicId === expected)) return done(second);
+      done({ type: "error", message: "partition.metadata read differently twice" });
+    });
+  });
 }
 
 /**

@@ -280,7 +280,7 @@ export class ReplicaManager {
       done();
     };
     this.#afterDestroyed(folder, () => {
-      readFolderTopicId(ctx.diskIo, folder, (found) => {
+      readFolderTopicId(ctx.diskIo, folder, registration.topicId, (found) => {
         if (found.type === "error") return unopened("partition-metadata-read-failed");
         if (found.type === "found" && found.topicId === registration.topicId) return recover();
         if (found.type === "found") ctx.outbox.mark("partition-folder-of-other-topic-id");
