@@ -60,20 +60,34 @@ export function valuesOf(bytes: Uint8Array | null): { offset: number; value: num
 export class Observations {
   readonly #keyMap: KeyMap;
   readonly #byValue = new Map<number, Observation[]>();
-  /** Produce requests that carried each value: more than one means the client resent it. */
+  /** Produce requests that carried each value, once more than one did (the client resent it). */
   readonly #sends = new Map<number, number>();
+  /** Batches seen in Produce requests, by identity (CRC, length, count, timestamp): times sent. */
+  readonly #batches = new Map<string, number>();
   #served = 0;
 
   constructor(keyMap: KeyMap) {
     this.#keyMap = keyMap;
   }
 
-  /** A producer sent a Produce request (first send or retry). */
+  /**
+   * A producer sent a Produce request (first send or retry). A batch is decoded only when it is
+   * sent again (a resend carries the very same bytes), so first sends cost a header read.
+   */
   produceRequest(request: ProduceRequest): void {
     for (const topic of request.topicData) {
       for (const data of topic.partitionData) {
-        for (const { value } of valuesOf(data.records)) {
-          this.#sends.set(value, (this.#sends.get(value) ?? 0) + 1);
+        const bytes = data.records;
+        if (bytes === null) continue;
+        for (const { position, header: h } of batchesOf(bytes)) {
+          const id = `${h.crc}:${h.batchLength}:${h.recordCount}:${h.baseTimestamp}`;
+          const times = (this.#batches.get(id) ?? 0) + 1;
+          this.#batches.set(id, times);
+          if (times < 2) continue;
+          const size = 12 + h.batchLength;
+          for (const { value } of valuesOf(bytes.subarray(position, position + size))) {
+            this.#sends.set(value, times);
+          }
         }
       }
     }
@@ -119,9 +133,9 @@ export class Observations {
     return this.#byValue.get(value) ?? [];
   }
 
-  /** Produce requests that carried `value` (0 if never sent). */
+  /** Produce requests that carried `value`: 2 or more for a resent one, else at most 1. */
   sendsOf(value: number): number {
-    return this.#sends.get(value) ?? 0;
+    return this.#sends.get(value) ?? 1;
   }
 
   values(): IterableIterator<[number, readonly Observation[]]> {

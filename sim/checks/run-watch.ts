@@ -1,7 +1,8 @@
 // Watches a run's trace as it is written: the broker's partition states (checked on every change:
 // log start <= HW <= LEO, durable offset <= LEO, HW and LEO never go back within one incarnation,
-// HW <= durable offset under an fsync-before-ack setting), its crashes (turned into loss regions),
-// and the clients' history (kept with the seq of each event, acknowledged offsets recorded).
+// HW <= durable offset under an fsync-before-ack setting), its acknowledgements (dense: no offset
+// given twice in one incarnation, none past the LEO), its crashes (turned into loss regions), and
+// the clients' history (kept with the seq of each event, acknowledged offsets recorded).
 
 import { FsyncBeforeAck } from "../../core/broker/config.ts";
 import type { PartitionStateEvent } from "../../core/broker/trace-events.ts";
@@ -26,6 +27,10 @@ export class RunWatch {
   readonly #options: WatchOptions;
   /** Per key: the broker's last partition state in its current incarnation. */
   readonly #states = new Map<number, PartitionStateEvent>();
+  /** Per key: offsets acknowledged in the broker's current incarnation. */
+  readonly #acked = new Map<number, Set<number>>();
+  /** Acknowledgements of the current step, checked against the LEO once the step is done. */
+  #pendingAcks: { key: number; name: string; end: number }[] = [];
   readonly history: HistoryOp[] = [];
   /** Trace seq of each history event (same index). */
   readonly historySeqs: number[] = [];
@@ -41,6 +46,7 @@ export class RunWatch {
 
   /** The first broken invariant, if any (a world check reports it after the step). */
   get violation(): string | undefined {
+    this.#checkAcks();
     return this.#violation;
   }
 
@@ -68,9 +74,13 @@ export class RunWatch {
       case "proc-crash":
         if (node === this.#options.broker) this.#crash(seq);
         return;
+      case "produce-acknowledged":
+        if (node === this.#options.broker) this.#acknowledged(event);
+        return;
       case "proc-start":
         if (node === this.#options.broker) {
           this.#states.clear();
+          this.#acked.clear();
           this.halted = false;
         }
         return;
@@ -126,6 +136,40 @@ export class RunWatch {
       }
     }
     this.#states.set(key, e);
+  }
+
+  #acknowledged(e: Extract<TraceEvent, { type: "produce-acknowledged" }>): void {
+    const key = this.#options.keyMap.keyOf(e.topic, e.partition);
+    if (key === undefined) return;
+    const name = `${e.topic}-${e.partition}`;
+    const end = e.baseOffset + e.count;
+    this.#pendingAcks.push({ key, name, end });
+    let offsets = this.#acked.get(key);
+    if (offsets === undefined) {
+      offsets = new Set();
+      this.#acked.set(key, offsets);
+    }
+    for (let o = e.baseOffset; o < end; o++) {
+      if (offsets.has(o)) {
+        this.fail(
+          `produce acknowledged: ${name} offset ${o} acknowledged twice in one incarnation`,
+        );
+        return;
+      }
+      offsets.add(o);
+    }
+  }
+
+  /** The step is over: its acknowledgements must lie below the LEO its partition states report. */
+  #checkAcks(): void {
+    if (this.#pendingAcks.length === 0) return;
+    for (const { key, name, end } of this.#pendingAcks) {
+      const leo = this.#states.get(key)?.logEndOffset;
+      if (leo !== undefined && end > leo) {
+        this.fail(`produce acknowledged: ${name} up to offset ${end - 1}, past LEO ${leo}`);
+      }
+    }
+    this.#pendingAcks = [];
   }
 
   /** A crash may lose everything at or past each partition's durable offset. */

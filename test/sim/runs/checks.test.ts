@@ -243,6 +243,27 @@ describe("partition states", () => {
     expect(w.violation).toContain(expected);
   });
 
+  it("catches an offset acknowledged twice, and an acknowledgement past the LEO", () => {
+    const ack = (baseOffset: number, count: number) =>
+      ({
+        type: "produce-acknowledged",
+        topic: TOPIC,
+        partition: 0,
+        baseOffset,
+        count,
+        acks: -1,
+      }) as const;
+    const twice = watch();
+    twice.see(state({}));
+    twice.see(ack(0, 2));
+    twice.see(ack(1, 1));
+    expect(twice.w.violation).toContain("offset 1 acknowledged twice");
+    const past = watch();
+    past.see(state({}));
+    past.see(ack(4, 3));
+    expect(past.w.violation).toContain("up to offset 6, past LEO 5");
+  });
+
   it("allows a lower HW after a crash, and records what the crash may lose", () => {
     const { w, ledger, see } = watch(FsyncBeforeAck.none);
     see(state({ logEndOffset: 9, highWatermark: 9, durableOffset: 6 }));
