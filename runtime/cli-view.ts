@@ -55,7 +55,9 @@ export async function buildViewer(options: BuildOptions = {}): Promise<BuildResu
     logLevel: "warning",
   });
   const scenarios =
-    options.scenarios === false ? [] : generateScenarioTraces(join(outDir, "scenarios"));
+    options.scenarios === false
+      ? []
+      : generateScenarioTraces(join(outDir, "scenarios")).map((g) => g.id);
   if (options.scenarios === false) writeScenarioIndexIfMissing(join(outDir, "scenarios"));
   writeFileSync(join(outDir, "build-info.json"), JSON.stringify({ builtAt: Date.now() }));
   return { outDir, ms: performance.now() - started, scenarios };

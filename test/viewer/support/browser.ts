@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { buildViewer, startViewServer, type ViewServer } from "../../../runtime/cli-view.ts";
+import { generateScenarioTraces } from "../../../runtime/cli-view-scenarios.ts";
 import type { ViewerHook } from "../../../viewer/test-hook.ts";
 
 export const chromiumPath = "/usr/bin/chromium";
@@ -23,10 +24,15 @@ export interface ViewerSession {
   close(): Promise<void>;
 }
 
-export async function startSession(): Promise<ViewerSession> {
+/** `scenarios`: ids of teaching scenarios to generate with the simulator into the build. */
+export async function startSession(
+  options: { readonly scenarios?: readonly string[] } = {},
+): Promise<ViewerSession> {
   const dir = mkdtempSync(join(tmpdir(), "runnel-viewer-"));
   const outDir = join(dir, "dist");
   await buildViewer({ outDir, minify: true, scenarios: false });
+  if (options.scenarios !== undefined)
+    generateScenarioTraces(join(outDir, "scenarios"), options.scenarios);
   mkdirSync(join(outDir, "fixtures"));
   const server: ViewServer = await startViewServer({ root: outDir });
   const context = await chromium.launchPersistentContext(join(dir, "profile"), {
