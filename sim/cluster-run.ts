@@ -41,8 +41,8 @@ import type { WorldCheck, WorldView } from "./world-types.ts";
 /** How long after a broker halts its supervisor starts it again. */
 const SUPERVISOR_RESTART_MS = 2_000;
 
-/** Broker steps between two reads of every replica's log from disk. */
-const REPLICA_LOG_CHECK_EVERY = 4_000;
+/** Simulated time between two reads of every replica's log from disk. */
+const REPLICA_LOG_CHECK_EVERY_MS = 2_000;
 
 export interface ClusterRunOptions {
   readonly trace?: TraceWriter;
@@ -140,13 +140,12 @@ export function buildClusterRun(s: ClusterScenario, options: ClusterRunOptions =
     world?.inject({ type: "crash", node }, at);
     world?.inject({ type: "restart", node }, at + SUPERVISOR_RESTART_MS);
   };
-  let brokerSteps = 0;
+  let nextLogCheckMs = REPLICA_LOG_CHECK_EVERY_MS;
   const replicaLogs: WorldCheck = {
     name: "replica logs",
     check: (view: WorldView) => {
-      const step = view.lastStep;
-      if (step === undefined || !layout.brokers.includes(step.node)) return undefined;
-      if (++brokerSteps % REPLICA_LOG_CHECK_EVERY !== 0) return undefined;
+      if (view.now < nextLogCheckMs) return undefined;
+      nextLogCheckMs = view.now + REPLICA_LOG_CHECK_EVERY_MS;
       return checkReplicaLogs(brokerViews(view), { disks, excused });
     },
   };

@@ -68,7 +68,8 @@ interface MutableTopic {
 export class MetadataImage implements MetadataStateMachine, BrokerRegistry {
   readonly #topicsByName = new Map<string, MutableTopic>();
   readonly #topicsById = new Map<TopicId, MutableTopic>();
-  readonly #brokers = new Map<NodeId, BrokerRegistration>();
+  /** Registrations as replication's BrokerState too (controlled shutdown lives in the controller). */
+  readonly #brokers = new Map<NodeId, BrokerRegistration & BrokerState>();
   /** resourceType:resourceName -> config name -> value. */
   readonly #configs = new Map<string, Map<string, string>>();
   #nextProducerId = 0;
@@ -121,10 +122,7 @@ export class MetadataImage implements MetadataStateMachine, BrokerRegistry {
 
   /** A registered broker (also replication's BrokerRegistry port). */
   broker(id: number): (BrokerRegistration & BrokerState) | undefined {
-    const registration = this.#brokers.get(id as NodeId);
-    return registration === undefined
-      ? undefined
-      : { ...registration, inControlledShutdown: false };
+    return this.#brokers.get(id as NodeId);
   }
 
   /** Registered brokers by id. */
@@ -190,6 +188,7 @@ export class MetadataImage implements MetadataStateMachine, BrokerRegistry {
         brokerEpoch: record.brokerEpoch,
         listeners: record.listeners,
         fenced: true,
+        inControlledShutdown: false,
       });
     } else {
       const current = this.#brokers.get(record.brokerId);

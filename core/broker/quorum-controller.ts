@@ -54,6 +54,7 @@ export class QuorumController implements BrokerRegistry {
   readonly #sessions = new Map<NodeId, Session>();
   #active = false;
   #lastSessionCheckMs: Millis = 0;
+  #fencedCheckedAt = -1;
 
   constructor(ctx: BrokerContext) {
     this.#ctx = ctx;
@@ -337,6 +338,8 @@ export class QuorumController implements BrokerRegistry {
   checkInvariants(): void {
     if (!this.#active) return;
     assert(this.#sessions.size <= limits.connectionsMax, "broker sessions over limit");
+    if (this.#image.nextOffset === this.#fencedCheckedAt) return;
+    this.#fencedCheckedAt = this.#image.nextOffset;
     const fenced = fencedLeaders(this.#image);
     assert(fenced.length === 0, `fenced brokers lead in the controller's image: ${fenced}`);
   }
