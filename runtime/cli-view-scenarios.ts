@@ -39,7 +39,8 @@ export function scenarioCatalog(): ScenarioDefinition[] {
 /** What the simulator can run today; a scenario runs once everything it requires is here. */
 export const simulatorFeatures: ReadonlySet<string> = new Set<string>(["replicated-cluster"]);
 
-function currentCommit(): string {
+/** The repository's commit (short), or "unknown" outside a git checkout. */
+export function currentCommit(): string {
   const git = spawnSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8" });
   return git.status === 0 ? git.stdout.trim() : "unknown";
 }

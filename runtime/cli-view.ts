@@ -8,6 +8,7 @@ import {
   existsSync,
   mkdirSync,
   readdirSync,
+  readFileSync,
   statSync,
   writeFileSync,
 } from "node:fs";
@@ -15,7 +16,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import { basename, extname, join, normalize, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
-import { generateScenarioTraces } from "./cli-view-scenarios.ts";
+import { currentCommit, generateScenarioTraces } from "./cli-view-scenarios.ts";
 
 const viewerDir = fileURLToPath(new URL("../viewer/", import.meta.url));
 export const defaultOutDir = join(viewerDir, "dist");
@@ -59,7 +60,10 @@ export async function buildViewer(options: BuildOptions = {}): Promise<BuildResu
       ? []
       : generateScenarioTraces(join(outDir, "scenarios")).map((g) => g.id);
   if (options.scenarios === false) writeScenarioIndexIfMissing(join(outDir, "scenarios"));
-  writeFileSync(join(outDir, "build-info.json"), JSON.stringify({ builtAt: Date.now() }));
+  writeFileSync(
+    join(outDir, "build-info.json"),
+    JSON.stringify({ builtAt: Date.now(), commit: currentCommit() }),
+  );
   return { outDir, ms: performance.now() - started, scenarios };
 }
 
@@ -79,10 +83,15 @@ function newestSource(dir: string): number {
   return newest;
 }
 
-/** Whether viewer/ has changed since the build in `outDir` (or there is none). */
+/**
+ * Whether the build in `outDir` is out of date: there is none, viewer/ changed since, or it was made
+ * at another commit (the scenario traces come from the simulator of the commit that built them).
+ */
 export function viewerIsStale(outDir = defaultOutDir): boolean {
   const marker = join(outDir, "build-info.json");
   if (!existsSync(marker)) return true;
+  const info = JSON.parse(readFileSync(marker, "utf8")) as { commit?: string };
+  if (info.commit !== currentCommit()) return true;
   return newestSource(viewerDir) > statSync(marker).mtimeMs;
 }
 

@@ -56,4 +56,19 @@ describe("teaching scenarios from the simulator", () => {
     );
     await page.close();
   });
+
+  it("offers the ready scenarios on the empty page and in the picker, the waiting ones disabled", async () => {
+    const page = await session.open("");
+    const buttons = page.locator("#empty-scenarios button");
+    await expect.poll(() => buttons.count()).toBe(scenarioCatalog().length);
+    expect(await page.locator("#empty-scenarios button:disabled").count()).toBe(
+      scenarioCatalog().length - runnable.length,
+    );
+    await page.screenshot({ path: join(artifacts, "empty-state.png") });
+    await page.locator("#empty-scenarios button:enabled").first().click();
+    await page.evaluate(() => window.__runnelViewer.ready());
+    expect(await page.evaluate(() => window.__runnelViewer.scenario().active)).toBe(true);
+    expect(await page.evaluate(() => location.search)).toMatch(/^\?scenario=/);
+    await page.close();
+  });
 });
