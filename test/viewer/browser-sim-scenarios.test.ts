@@ -64,6 +64,10 @@ describe("teaching scenarios from the simulator", () => {
     expect(await page.locator("#empty-scenarios button:disabled").count()).toBe(
       scenarioCatalog().length - runnable.length,
     );
+    expect(await page.locator("#scenario option").count()).toBe(scenarioCatalog().length + 1);
+    expect(await page.locator("#scenario option:disabled").count()).toBe(
+      scenarioCatalog().length - runnable.length,
+    );
     await page.screenshot({ path: join(artifacts, "empty-state.png") });
     await page.locator("#empty-scenarios button:enabled").first().click();
     await page.evaluate(() => window.__runnelViewer.ready());
