@@ -27,7 +27,35 @@ export interface SendMicroOp {
   readonly value: HistoryValue;
   /** The offset the broker acknowledged; null when unknown (invoke, fail, info, acks=0). */
   readonly offset: Offset | null;
+  /**
+   * Idempotent producers, on the completion: the producer id, epoch and sequence the record was
+   * last sent with (its batch's base sequence plus its index in the batch). Absent when the
+   * producer is not idempotent or the record was never sent.
+   */
+  readonly sequence?: ProducerSequence;
 }
+
+/** Where one record of an idempotent producer sat in its partition's sequence. */
+export interface ProducerSequence {
+  readonly producerId: number;
+  readonly producerEpoch: number;
+  readonly sequence: number;
+}
+
+/**
+ * A consumer group member as it stood when it recorded an op. `generation` is -1 and `memberId`
+ * "" until the member first joined. Members of the classic protocol only.
+ */
+export interface GroupStamp {
+  readonly groupId: string;
+  readonly memberId: string;
+  /** Static membership (KIP-345): group.instance.id, or null for a dynamic member. */
+  readonly groupInstanceId: string | null;
+  readonly generation: number;
+}
+
+/** The rebalance protocol a member follows: eager revokes everything, cooperative (KIP-429) only what moves. */
+export type RebalanceProtocol = "eager" | "cooperative";
 
 /** What one poll returned for one key: consecutive records in log order. */
 export interface PollRead {
@@ -63,12 +91,58 @@ export interface AssignOp extends HistoryOpBase {
 /** Group subscription: the group coordinator's rebalances decide which keys the consumer reads. */
 export interface SubscribeOp extends HistoryOpBase {
   readonly type: "subscribe";
+  /** Every key of the subscribed topics. */
   readonly keys: readonly HistoryKey[];
+  /** The group joined (absent for histories written before groups were simulated). */
+  readonly group?: {
+    readonly groupId: string;
+    readonly groupInstanceId: string | null;
+    readonly protocol: RebalanceProtocol;
+    /** The assignor names in preference order, e.g. ["cooperative-sticky"]. */
+    readonly assignors: readonly string[];
+  };
+}
+
+/**
+ * A rebalance callback as the member ran it (ConsumerRebalanceListener), recorded invoke and ok
+ * together at the moment it ran, possibly while a poll is open (Kafka runs callbacks inside poll).
+ * revoked: onPartitionsRevoked before a rejoin (eager: everything; cooperative: only what moved);
+ * lost: onPartitionsLost, the member lost its membership (ILLEGAL_GENERATION, UNKNOWN_MEMBER_ID,
+ * FENCED_INSTANCE_ID, session expiry) and its partitions may already belong to another member;
+ * assigned: onPartitionsAssigned after SyncGroup (cooperative: only the newly added keys).
+ */
+export interface RebalanceOp extends HistoryOpBase {
+  readonly type: "rebalance";
+  readonly callback: "revoked" | "lost" | "assigned";
+  /** revoked/lost: the member's stamp before; assigned: the generation just joined. */
+  readonly group: GroupStamp;
+  readonly protocol: RebalanceProtocol;
+  /** The keys this callback hands over. */
+  readonly keys: readonly HistoryKey[];
+  /** The member's whole assignment once the callback ran. */
+  readonly owned: readonly HistoryKey[];
+}
+
+/**
+ * The producer obtained or changed its identity: InitProducerId (a fresh id or an epoch bump by
+ * the broker), or a client-side epoch bump of the idempotent producer (Java's
+ * bumpIdempotentEpochAndResetIdIfNeeded). ok carries the new id and epoch; fail the error.
+ */
+export interface ProducerIdOp extends HistoryOpBase {
+  readonly type: "producer-id";
+  readonly idempotent: boolean;
+  /** On ok: the identity sends carry from now on. -1 on invoke and fail. */
+  readonly producerId: number;
+  readonly producerEpoch: number;
+  /** Why the identity changed: the first one, or the error that forced a bump or reset. */
+  readonly reason: "init" | "epoch-bump" | "reset";
 }
 
 export interface SendOp extends HistoryOpBase {
   readonly type: "send";
   readonly sends: readonly SendMicroOp[];
+  /** True when the producer has enable.idempotence (absent means a non-idempotent producer). */
+  readonly idempotent?: boolean;
 }
 
 export interface PollOp extends HistoryOpBase {
@@ -77,11 +151,34 @@ export interface PollOp extends HistoryOpBase {
   readonly reads: readonly PollRead[];
   /** Keys whose assignment a rebalance changed during this poll (Jepsen's rebalance log). */
   readonly rebalancedKeys?: readonly HistoryKey[];
+  /** Group members, on the completion: the member's stamp when the poll returned. */
+  readonly group?: GroupStamp;
 }
 
+/**
+ * An OffsetCommit of a group member: sync (commitSync of the last poll's positions) or auto
+ * (auto.enable.commit, the positions of the poll before the current one). ok: every offset was
+ * written; fail: the coordinator rejected it, `errorCode` says why (ILLEGAL_GENERATION for a
+ * zombie of an older generation, UNKNOWN_MEMBER_ID, FENCED_INSTANCE_ID, REBALANCE_IN_PROGRESS);
+ * info: unknown (timeout, connection lost). `group` is the stamp the request carried.
+ */
 export interface CommitOp extends HistoryOpBase {
   readonly type: "commit";
   readonly offsets: readonly CommittedOffset[];
+  readonly group?: GroupStamp;
+  readonly auto?: boolean;
+  /** On fail: the Kafka error code (core/error-codes.ts) that rejected the commit. */
+  readonly errorCode?: number;
+}
+
+/**
+ * The application closed the client (not a crash): a group member sent LeaveGroup unless it is
+ * static (`leftGroup` false). The process is retired, as after a crash.
+ */
+export interface CloseOp extends HistoryOpBase {
+  readonly type: "close";
+  readonly group?: GroupStamp;
+  readonly leftGroup: boolean;
 }
 
 /** The workload tears the client down on purpose; the process is retired. */
@@ -89,5 +186,14 @@ export interface CrashOp extends HistoryOpBase {
   readonly type: "crash";
 }
 
-export type HistoryOp = AssignOp | SubscribeOp | SendOp | PollOp | CommitOp | CrashOp;
+export type HistoryOp =
+  | AssignOp
+  | SubscribeOp
+  | RebalanceOp
+  | SendOp
+  | ProducerIdOp
+  | PollOp
+  | CommitOp
+  | CloseOp
+  | CrashOp;
 export type HistoryOpType = HistoryOp["type"];
