@@ -277,7 +277,10 @@ export function buildIndex(history: readonly HistoryOp[]): HistoryIndex {
         usesSubscribe = true;
         break;
       case "assign":
+      case "rebalance":
+      case "producer-id":
       case "commit":
+      case "close":
       case "crash":
         break;
       default:

@@ -39,6 +39,11 @@ export function checkProcessOrder(index: HistoryIndex, log: AnomalyLog): void {
         case "subscribe":
           if (op.phase === "ok") forgetKeys(lastRead, body.keys, false);
           break;
+        case "rebalance":
+          // A key that leaves the member and comes back restarts from the committed offset.
+          forgetKeys(lastRead, body.owned, false);
+          break;
+        case "close":
         case "crash":
           lastRead.clear();
           lastSent.clear();
@@ -50,6 +55,7 @@ export function checkProcessOrder(index: HistoryIndex, log: AnomalyLog): void {
           if (op.phase !== "fail") checkSend(index, op, body, lastSent, log);
           break;
         case "commit":
+        case "producer-id":
           break;
         default:
           assertNever(body, "history op");
