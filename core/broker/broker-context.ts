@@ -14,6 +14,7 @@ import type { Controller } from "./controller.ts";
 import type { ControllerOps } from "./controller-ops.ts";
 import type { Deadlines } from "./deadlines.ts";
 import type { EnvelopeForwarder } from "./envelope.ts";
+import type { GroupHost } from "./group-host.ts";
 import type { MetadataImage } from "./metadata-image.ts";
 import type { MonoClock } from "./mono-clock.ts";
 import type { PeerChannel } from "./peer-channel.ts";
@@ -59,6 +60,8 @@ export interface BrokerContext {
   readonly lifecycle: BrokerLifecycle;
   readonly quorum: QuorumController;
   readonly forwarder: EnvelopeForwarder;
+  /** The group coordinator of the __consumer_offsets partitions this broker leads. */
+  readonly groups: GroupHost;
   /** Answered to ApiVersions by a core-only driver (the runtime answers from its codec table). */
   readonly apiVersions: readonly ApiVersion[];
   /** Topics being auto-created: proposed, not yet committed. */

@@ -1,6 +1,7 @@
 // What checkers and the viewer see of a broker: its phase, the controller it knows, and each hosted
 // partition replica with leader, leader epoch, ISR, log start offset, LEO, HW and durable offset.
 
+import type { GroupView } from "../groups/group-view.ts";
 import type { Epoch, NodeId, Offset } from "../ids.ts";
 import type { RaftView } from "../metadata/raft/raft-core.ts";
 import type { NodeView } from "../node.ts";
@@ -61,5 +62,7 @@ export interface BrokerView extends NodeView {
   readonly connections: number;
   readonly pendingProduces: number;
   readonly parkedFetches: number;
+  /** The consumer groups this broker coordinates, sorted by group id (core/groups/group-view.ts). */
+  readonly groups: readonly GroupView[];
   readonly raft: RaftView;
 }

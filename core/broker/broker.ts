@@ -26,6 +26,7 @@ import { fencedLeaders } from "./controller-elections.ts";
 import { ControllerOps } from "./controller-ops.ts";
 import { Deadlines } from "./deadlines.ts";
 import { EnvelopeForwarder } from "./envelope.ts";
+import { GroupHost } from "./group-host.ts";
 import { handleRequest } from "./handle-request.ts";
 import type { HostedLogFactory } from "./hosted-log.ts";
 import { type ImageChange, MetadataImage } from "./metadata-image.ts";
@@ -114,6 +115,7 @@ export class Broker implements Node<BrokerView> {
       lifecycle: BrokerLifecycle;
       quorum: QuorumController;
       forwarder: EnvelopeForwarder;
+      groups: GroupHost;
     };
     ctx.replicas = new ReplicaManager(ctx, options.logFactory ?? partitionLogFactory);
     const listener = advertisedListener(config);
@@ -122,6 +124,7 @@ export class Broker implements Node<BrokerView> {
     ]);
     ctx.quorum = new QuorumController(ctx);
     ctx.forwarder = new EnvelopeForwarder(ctx);
+    ctx.groups = new GroupHost(ctx);
     this.#ctx = ctx;
     image.setListener((change) => this.#onImageChange(change));
     this.#connections = new Connections({
@@ -225,7 +228,7 @@ export class Broker implements Node<BrokerView> {
     const ctx = this.#ctx;
     for (const key of ctx.deadlines.takeDue(ctx.now)) {
       if (ctx.ops.onDeadline(key)) continue;
-      const handled = ctx.replicas.onDeadline(key);
+      const handled = ctx.replicas.onDeadline(key) || ctx.groups.onDeadline(key);
       assert(handled, `deadline ${key} has no owner`);
     }
     for (const key of ctx.timers.takeDue(ctx.mono.now)) {
@@ -334,6 +337,7 @@ export class Broker implements Node<BrokerView> {
       connections: this.#connections.count,
       pendingProduces: ctx.replicas.pendingProduces,
       parkedFetches: ctx.replicas.parkedFetches,
+      groups: ctx.groups.groups(),
       raft: ctx.raft.view(),
     };
   }
@@ -357,6 +361,7 @@ export class Broker implements Node<BrokerView> {
     ctx.lifecycle.checkInvariants();
     this.#connections.checkInvariants();
     ctx.replicas.checkInvariants();
+    ctx.groups.checkInvariants();
     assert(ctx.peers.pendingLocal === 0, "local messages left over after a step");
     assert(ctx.replicas.pendingProduces <= limits.pendingProducesMax, "pending produces");
     assert(ctx.replicas.parkedFetches <= limits.parkedFetchesMax, "parked fetches");

@@ -301,6 +301,18 @@ export const brokerProperties: readonly AnyPropertySpec[] = [
   int("offsets.topic.replication.factor", "offsetsTopicReplicationFactor", 1, "Its RF."),
   int("offsets.retention.minutes", "offsetsRetentionMinutes", 1, "Committed offset lifetime."),
   int(
+    "offsets.retention.check.interval.ms",
+    "offsetsRetentionCheckIntervalMs",
+    1,
+    "How often expired offsets are removed.",
+  ),
+  int(
+    "offsets.commit.timeout.ms",
+    "offsetsCommitTimeoutMs",
+    1,
+    "How long a coordinator write waits for its replicas.",
+  ),
+  int(
     "transaction.state.log.num.partitions",
     "transactionStateLogNumPartitions",
     1,

@@ -107,6 +107,10 @@ export interface BrokerConfig {
   readonly offsetsTopicNumPartitions: number;
   readonly offsetsTopicReplicationFactor: number;
   readonly offsetsRetentionMinutes: number;
+  /** offsets.retention.check.interval.ms: how often expired committed offsets are removed. */
+  readonly offsetsRetentionCheckIntervalMs: Millis;
+  /** offsets.commit.timeout.ms: a coordinator write not committed by then fails (REQUEST_TIMED_OUT). */
+  readonly offsetsCommitTimeoutMs: Millis;
   readonly transactionStateLogNumPartitions: number;
   readonly transactionStateLogReplicationFactor: number;
   readonly transactionMaxTimeoutMs: Millis;
@@ -170,6 +174,8 @@ export const defaultBrokerConfig: BrokerConfig = {
   offsetsTopicNumPartitions: 50,
   offsetsTopicReplicationFactor: 3,
   offsetsRetentionMinutes: 10_080,
+  offsetsRetentionCheckIntervalMs: 600_000,
+  offsetsCommitTimeoutMs: 5_000,
   transactionStateLogNumPartitions: 50,
   transactionStateLogReplicationFactor: 3,
   transactionMaxTimeoutMs: 900_000,

@@ -71,6 +71,21 @@ function handleLocally(ctx: BrokerContext, queued: QueuedRequest, reply: Reply):
     case "AlterConfigs":
       handleAlterConfigs(ctx, request.body, reply);
       return;
+    case "FindCoordinator":
+      ctx.groups.handleFindCoordinator(request.body, reply);
+      return;
+    case "JoinGroup":
+    case "SyncGroup":
+    case "Heartbeat":
+    case "LeaveGroup":
+    case "OffsetCommit":
+    case "OffsetFetch":
+    case "OffsetDelete":
+    case "DescribeGroups":
+    case "ListGroups":
+    case "DeleteGroups":
+      ctx.groups.handle(request, reply);
+      return;
     default:
       reply.respond(unavailableResponse(ctx, request));
   }

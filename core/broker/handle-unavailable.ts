@@ -1,8 +1,9 @@
-// APIs whose component is not in this broker yet (group and transaction coordinators, SASL) answer
-// what Kafka answers when the feature is unavailable on a node: no coordinator (retriable) and
+// APIs whose component is not in this broker yet (the transaction coordinator, SASL) answer what
+// Kafka answers when the feature is unavailable on a node: no coordinator (retriable) and
 // ILLEGAL_SASL_STATE on a listener without SASL. core/broker/README.md lists each choice.
 
 import { ErrorCode } from "../error-codes.ts";
+import type { GroupApi } from "../groups/group-context.ts";
 import type {
   ApiName,
   ApiVersion,
@@ -25,6 +26,8 @@ export type UnavailableApi = Exclude<
   | "CreatePartitions"
   | "DescribeConfigs"
   | "AlterConfigs"
+  | "FindCoordinator"
+  | GroupApi
 >;
 
 const NOT_COORDINATOR = ErrorCode.NOT_COORDINATOR;
@@ -49,72 +52,6 @@ const answers: Answers = {
     finalizedFeatures: [],
     zkMigrationReady: false,
   }),
-  FindCoordinator: () => ({
-    ...t,
-    errorCode: NO_COORDINATOR,
-    errorMessage: "The coordinator is not available.",
-    nodeId: -1,
-    host: "",
-    port: -1,
-  }),
-  JoinGroup: (body) => ({
-    ...t,
-    errorCode: NOT_COORDINATOR,
-    generationId: -1,
-    protocolName: "",
-    leader: "",
-    memberId: body.memberId,
-    members: [],
-  }),
-  Heartbeat: () => ({ ...t, errorCode: NOT_COORDINATOR }),
-  LeaveGroup: (body) => ({
-    ...t,
-    errorCode: NOT_COORDINATOR,
-    members: body.members.map((m) => ({ ...m, errorCode: NOT_COORDINATOR })),
-  }),
-  SyncGroup: () => ({ ...t, errorCode: NOT_COORDINATOR, assignment: new Uint8Array(0) }),
-  DescribeGroups: (body) => ({
-    ...t,
-    groups: body.groups.map((groupId) => ({
-      errorCode: NOT_COORDINATOR,
-      groupId,
-      groupState: "",
-      protocolType: "",
-      protocolData: "",
-      members: [],
-      authorizedOperations: -2147483648,
-    })),
-  }),
-  ListGroups: () => ({ ...t, errorCode: ErrorCode.NONE, groups: [] }),
-  DeleteGroups: (body) => ({
-    ...t,
-    results: body.groupsNames.map((groupId) => ({ groupId, errorCode: NOT_COORDINATOR })),
-  }),
-  OffsetCommit: (body) => ({
-    ...t,
-    topics: body.topics.map((topic) => ({
-      name: topic.name,
-      partitions: topic.partitions.map((p) => ({
-        partitionIndex: p.partitionIndex,
-        errorCode: NOT_COORDINATOR,
-      })),
-    })),
-  }),
-  OffsetFetch: (body) => ({
-    ...t,
-    errorCode: NOT_COORDINATOR,
-    topics: (body.topics ?? []).map((topic) => ({
-      name: topic.name,
-      partitions: topic.partitionIndexes.map((partitionIndex) => ({
-        partitionIndex,
-        committedOffset: -1,
-        committedLeaderEpoch: -1,
-        metadata: null,
-        errorCode: NOT_COORDINATOR,
-      })),
-    })),
-  }),
-  OffsetDelete: () => ({ ...t, errorCode: NOT_COORDINATOR, topics: [] }),
   InitProducerId: () => ({ ...t, errorCode: NO_COORDINATOR, producerId: -1, producerEpoch: -1 }),
   AddPartitionsToTxn: (body) => ({
     ...t,

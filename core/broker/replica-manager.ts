@@ -154,6 +154,7 @@ export class ReplicaManager {
         this.produces.partitionChanged(p);
         this.fetches.partitionChanged(p);
         this.replication.fetchServer.partitionChanged(p);
+        this.ctx.groups.partitionChanged(p);
       }
     }
   }
@@ -308,6 +309,7 @@ export class ReplicaManager {
     this.produces.partitionChanged(hosted);
     this.fetches.partitionChanged(hosted);
     this.replication.fetchServer.partitionChanged(hosted);
+    this.ctx.groups.partitionChanged(hosted);
     // From now on a new log for this folder waits until this one's files are gone.
     const folder = partitionFolder(topic, partition);
     if (!this.#destroying.has(folder)) this.#destroying.set(folder, []);
