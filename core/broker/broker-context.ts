@@ -18,6 +18,7 @@ import type { GroupHost } from "./group-host.ts";
 import type { MetadataImage } from "./metadata-image.ts";
 import type { MonoClock } from "./mono-clock.ts";
 import type { PeerChannel } from "./peer-channel.ts";
+import type { BrokerProducerIds } from "./producer-ids.ts";
 import type { QuorumController } from "./quorum-controller.ts";
 import type { ReplicaManager } from "./replica-manager.ts";
 
@@ -60,6 +61,8 @@ export interface BrokerContext {
   readonly lifecycle: BrokerLifecycle;
   readonly quorum: QuorumController;
   readonly forwarder: EnvelopeForwarder;
+  /** Producer id blocks from the controller, claimed by InitProducerId. */
+  readonly producerIds: BrokerProducerIds;
   /** The group coordinator of the __consumer_offsets partitions this broker leads. */
   readonly groups: GroupHost;
   /** Answered to ApiVersions by a core-only driver (the runtime answers from its codec table). */

@@ -34,6 +34,7 @@ import { MonoClock } from "./mono-clock.ts";
 import { partitionLogFactory } from "./partition-log-adapter.ts";
 import { PeerChannel } from "./peer-channel.ts";
 import { routePeerMessage } from "./peer-routing.ts";
+import { BrokerProducerIds } from "./producer-ids.ts";
 import { QuorumController } from "./quorum-controller.ts";
 import { ReplicaManager } from "./replica-manager.ts";
 
@@ -115,6 +116,7 @@ export class Broker implements Node<BrokerView> {
       lifecycle: BrokerLifecycle;
       quorum: QuorumController;
       forwarder: EnvelopeForwarder;
+      producerIds: BrokerProducerIds;
       groups: GroupHost;
     };
     ctx.replicas = new ReplicaManager(ctx, options.logFactory ?? partitionLogFactory);
@@ -124,6 +126,7 @@ export class Broker implements Node<BrokerView> {
     ]);
     ctx.quorum = new QuorumController(ctx);
     ctx.forwarder = new EnvelopeForwarder(ctx);
+    ctx.producerIds = new BrokerProducerIds(ctx);
     ctx.groups = new GroupHost(ctx);
     this.#ctx = ctx;
     image.setListener((change) => this.#onImageChange(change));
@@ -184,6 +187,7 @@ export class Broker implements Node<BrokerView> {
         ctx.raft.peerUnreachable(ctx.mono.now, input.peer);
         ctx.lifecycle.onPeerUnreachable(input.peer);
         ctx.forwarder.onPeerUnreachable(input.peer);
+        ctx.producerIds.onPeerUnreachable(input.peer);
         ctx.replicas.replication.onPeerUnreachable(input.peer);
         return;
       case "client-request":
@@ -236,6 +240,7 @@ export class Broker implements Node<BrokerView> {
         ctx.quorum.onTimer(key) ||
         ctx.lifecycle.onTimer(key) ||
         ctx.forwarder.onTimer(key) ||
+        ctx.producerIds.onTimer(key) ||
         ctx.replicas.replication.onTimer(key);
       assert(handled, `timer ${key} has no owner`);
     }

@@ -6,6 +6,7 @@ import type { BrokerContext } from "./broker-context.ts";
 import type { QueuedRequest, Reply } from "./connections.ts";
 import { handleCreatePartitions, handleCreateTopics, handleDeleteTopics } from "./handle-admin.ts";
 import { handleAlterConfigs, handleDescribeConfigs } from "./handle-configs.ts";
+import { handleInitProducerIdRequest } from "./handle-init-producer-id.ts";
 import { handleMetadata } from "./handle-metadata.ts";
 import { unavailableResponse } from "./handle-unavailable.ts";
 
@@ -70,6 +71,9 @@ function handleLocally(ctx: BrokerContext, queued: QueuedRequest, reply: Reply):
       return;
     case "AlterConfigs":
       handleAlterConfigs(ctx, request.body, reply);
+      return;
+    case "InitProducerId":
+      handleInitProducerIdRequest(ctx, request.body, reply);
       return;
     case "FindCoordinator":
       ctx.groups.handleFindCoordinator(request.body, reply);

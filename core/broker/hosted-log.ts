@@ -4,6 +4,7 @@
 
 import type { DiskIo } from "../disk-io.ts";
 import type { Millis, Offset } from "../ids.ts";
+import type { Codecs } from "../log/codecs.ts";
 import type { Crc32c } from "../log/crc32c.ts";
 import type { ScannedBatch } from "../log/record-batch.ts";
 import type { Outbox } from "../outbox.ts";
@@ -24,6 +25,11 @@ export interface AppendInfo {
   readonly firstOffset: Offset;
   readonly lastOffset: Offset;
   readonly recordCount: number;
+  /**
+   * An idempotent producer's retry of a batch the log already holds (KIP-98): nothing was appended,
+   * the offsets are the original batch's.
+   */
+  readonly duplicate?: true;
 }
 
 /** An ErrorCode with Kafka's meaning for the client, and why. */
@@ -84,7 +90,11 @@ export interface HostedLogDeps {
   readonly io: DiskIo;
   readonly outbox: Outbox;
   readonly crc: Crc32c;
+  /** Record batch codecs for compaction; absent, compressed batches stay whole. */
+  readonly codecs?: Codecs;
   readonly listener: HostedLogListener;
+  /** producer.id.expiration.ms (Kafka's default, 1 day, when absent). */
+  readonly producerIdExpirationMs?: Millis;
 }
 
 export type HostedLogFactory = (deps: HostedLogDeps) => HostedLog;

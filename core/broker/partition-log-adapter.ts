@@ -1,13 +1,17 @@
 // The broker's HostedLog over core/log's PartitionLog: topic configs become log configs (Kafka's
 // "never", Infinity here, is the log's NEVER), and the log's own append validation runs on the
-// batches the broker already checked, so only ValidatedRecords ever reach a segment.
+// batches the broker already checked, so only ValidatedRecords ever reach a segment. Every batch
+// the log gains or loses also goes through the partition's idempotent producer state.
 
 import type { Epoch, Millis, Offset } from "../ids.ts";
+import { NO_CODECS } from "../log/codecs.ts";
 import type { Crc32c } from "../log/crc32c.ts";
 import { type LogConfig, NEVER } from "../log/log-config.ts";
+import type { LogReadRequest, LogReadResult } from "../log/log-read.ts";
 import type { ValidatedRecords } from "../log/log-validate.ts";
 import { validateForAppend } from "../log/log-validate.ts";
 import { PartitionLog } from "../log/partition-log.ts";
+import { defaultProducerStateConfig } from "../producers/producer-state-manager.ts";
 import type { EpochEndOffset } from "../replication/messages.ts";
 import type { FollowerAppendInfo, FollowerLogError } from "../replication/replica-log.ts";
 import { err, ok, type Result } from "../result.ts";
@@ -22,6 +26,7 @@ import type {
   LogStatus,
   TimestampLookup,
 } from "./hosted-log.ts";
+import { PartitionProducerState } from "./partition-producer-state.ts";
 import type { TopicConfig } from "./topic-config.ts";
 
 /** A topic's effective config as the partition log takes it. */
@@ -46,9 +51,20 @@ export function logConfigOf(config: TopicConfig): Partial<LogConfig> {
 class PartitionLogAdapter implements HostedLog {
   readonly #log: PartitionLog;
   readonly #crc: Crc32c;
+  readonly producers: PartitionProducerState;
+  /** Recovery is over only once the producer state is rebuilt from the log. */
+  #producersLoaded = false;
 
   constructor(deps: HostedLogDeps) {
     this.#crc = deps.crc;
+    const expirationMs =
+      deps.producerIdExpirationMs ?? defaultProducerStateConfig.producerIdExpirationMs;
+    this.producers = new PartitionProducerState(
+      { producerIdExpirationMs: expirationMs },
+      deps.outbox,
+      deps.topic,
+      deps.partition,
+    );
     this.#log = new PartitionLog({
       topic: deps.topic,
       partition: deps.partition,
@@ -56,13 +72,15 @@ class PartitionLogAdapter implements HostedLog {
       io: deps.io,
       outbox: deps.outbox,
       crc: deps.crc,
+      codecs: deps.codecs ?? NO_CODECS,
       listener: { onDurable: deps.listener.onDurable, onOffline: deps.listener.onOffline },
     });
   }
 
   get status(): LogStatus {
     const phase = this.#log.phase;
-    return phase === "ready" ? "online" : phase === "offline" ? "offline" : "loading";
+    if (phase === "ready") return this.#producersLoaded ? "online" : "loading";
+    return phase === "offline" ? "offline" : "loading";
   }
 
   get logStartOffset(): Offset {
@@ -83,7 +101,20 @@ class PartitionLogAdapter implements HostedLog {
   }
 
   recover(now: Millis, done: () => void): void {
-    this.#log.start(now, done);
+    this.#log.start(now, () => {
+      if (this.#log.phase !== "ready") return done();
+      const read = this.#reader();
+      const { logStartOffset, logEndOffset } = this.#log;
+      this.producers.rebuild(now, read, logStartOffset, logEndOffset, () => {
+        this.#producersLoaded = true;
+        done();
+      });
+    });
+  }
+
+  #reader() {
+    return (request: LogReadRequest, done: (result: LogReadResult) => void) =>
+      this.#log.read(request, done);
   }
 
   appendAsLeader(
@@ -91,10 +122,18 @@ class PartitionLogAdapter implements HostedLog {
     batches: CheckedBatches,
     leaderEpoch: number,
   ): Result<AppendInfo, LogError> {
+    const producer = this.producers.checkLeaderAppend(batches.batches);
+    if (!producer.ok) return err(producer.error);
+    if (producer.value.type === "duplicate") {
+      const { firstOffset, lastOffset } = producer.value;
+      return ok({ firstOffset, lastOffset, recordCount: batches.recordCount, duplicate: true });
+    }
     const validated = validateForAppend(batches.bytes, this.#log.config, { crc: this.#crc });
     if (!validated.ok) return err(validated.error);
     const appended = this.#log.appendAsLeader(now, validated.value, leaderEpoch);
-    return appended.ok ? ok(appended.value) : err(appended.error);
+    if (!appended.ok) return err(appended.error);
+    this.producers.appendedAsLeader(now, validated.value.batches, appended.value.firstOffset);
+    return ok(appended.value);
   }
 
   read(offset: Offset, maxBytes: number, upperBound: Offset, done: (read: LogRead) => void) {
@@ -134,15 +173,23 @@ class PartitionLogAdapter implements HostedLog {
     records: ValidatedRecords,
   ): Result<FollowerAppendInfo, FollowerLogError> {
     const appended = this.#log.appendAsFollower(now, records);
-    return appended.ok ? ok({ lastOffset: appended.value.lastOffset }) : err(appended.error);
+    if (!appended.ok) return err(appended.error);
+    this.producers.appendedAsFollower(records.batches);
+    return ok({ lastOffset: appended.value.lastOffset });
   }
 
   truncateTo(offset: Offset, done: (logEndOffset: Offset) => void): void {
-    this.#log.truncateTo(offset, done);
+    this.#log.truncateTo(offset, (logEndOffset) => {
+      const { logStartOffset } = this.#log;
+      this.producers.truncated(this.#reader(), logStartOffset, logEndOffset, () =>
+        done(logEndOffset),
+      );
+    });
   }
 
   truncateFullyAndStartAt(offset: Offset): void {
     this.#log.truncateFullyAndStartAt(offset);
+    this.producers.startAt(this.#log.logStartOffset);
   }
 
   deleteRecordsBefore(offset: Offset): Offset {
@@ -156,6 +203,7 @@ class PartitionLogAdapter implements HostedLog {
 
   maintain(now: Millis): void {
     this.#log.maintain(now);
+    if (this.status === "online") this.producers.maintain(now, this.#log.logStartOffset);
   }
 
   reconfigure(config: TopicConfig): void {
@@ -164,6 +212,7 @@ class PartitionLogAdapter implements HostedLog {
 
   checkInvariants(): void {
     this.#log.checkInvariants();
+    this.producers.checkInvariants();
   }
 }
 

@@ -7,6 +7,7 @@ import { ErrorCode } from "../error-codes.ts";
 import type { NodeId } from "../ids.ts";
 import type { PeerMessage } from "../peer-message.ts";
 import type { BrokerContext } from "./broker-context.ts";
+import { serveAllocateProducerIds } from "./producer-ids.ts";
 
 export function routePeerMessage(ctx: BrokerContext, from: NodeId, message: PeerMessage): void {
   switch (message.type) {
@@ -33,6 +34,12 @@ export function routePeerMessage(ctx: BrokerContext, from: NodeId, message: Peer
       return;
     case "alter-partition-request":
       ctx.quorum.onAlterPartition(from, message);
+      return;
+    case "allocate-producer-ids-request":
+      serveAllocateProducerIds(ctx, from, message, ctx.quorum.active);
+      return;
+    case "allocate-producer-ids-response":
+      ctx.producerIds.onResponse(message);
       return;
     case "broker-registration-response":
       ctx.lifecycle.onRegistrationResponse(message);

@@ -29,6 +29,8 @@ interface Waiting {
   /** The offset after the last record appended: HW or durable offset must reach it. */
   readonly endOffset: Offset;
   readonly recordCount: number;
+  /** An idempotent producer's retry answered with the original offsets (traced when deduplicated). */
+  readonly duplicate: boolean;
   /** acks=all: the high watermark must cover the records. */
   readonly needsHighWatermark: boolean;
   /** An fsync-before-ack setting or a flush.messages sync: the records must be durable. */
@@ -153,10 +155,13 @@ export class ProducePurgatory {
     this.#replicas.touch(hosted);
     this.#replicas.scheduleFlush(hosted);
     const info = appended.value;
+    // A duplicate (KIP-98) appended nothing; like Kafka, it is answered once its original offsets
+    // meet the acknowledgement's conditions.
+    const duplicate = info.duplicate === true;
     const needsDurable = this.#syncAfterAppend(
       hosted,
       pending.acks,
-      info.recordCount,
+      duplicate ? 0 : info.recordCount,
       config.flushMessages,
     );
     const response: PartitionProduceResponse = {
@@ -168,7 +173,8 @@ export class ProducePurgatory {
     };
     const needsHighWatermark = pending.acks === -1;
     if (!needsHighWatermark && !needsDurable) {
-      this.#traceAck(topic, data.index, info.firstOffset, info.recordCount, pending.acks);
+      if (!duplicate)
+        this.#traceAck(topic, data.index, info.firstOffset, info.recordCount, pending.acks);
       return response;
     }
     pending.waiting.add({
@@ -179,6 +185,7 @@ export class ProducePurgatory {
       baseOffset: info.firstOffset,
       endOffset: info.lastOffset + 1,
       recordCount: info.recordCount,
+      duplicate,
       needsHighWatermark,
       needsDurable,
     });
@@ -262,7 +269,8 @@ export class ProducePurgatory {
     assert(row !== undefined && current !== undefined, "waiting partition without a result slot");
     const topic = pending.names[w.topicIndex] ?? "";
     if (errorCode === ErrorCode.NONE) {
-      this.#traceAck(topic, current.index, w.baseOffset, w.recordCount, pending.acks);
+      if (!w.duplicate)
+        this.#traceAck(topic, current.index, w.baseOffset, w.recordCount, pending.acks);
       row[w.partitionIndex] = { ...current, logStartOffset: w.hosted.log.logStartOffset };
     } else {
       this.#replicas.ctx.outbox.trace({

@@ -3,6 +3,7 @@
 // acknowledgements, fetches served, metadata applied, and the broker halting on a disk failure.
 
 import type { Epoch, Offset } from "../ids.ts";
+import type { ProducerTraceEvent } from "../producers/trace-events.ts";
 
 export interface PartitionStateEvent {
   readonly type: "partition-state";
@@ -28,6 +29,7 @@ export interface FetchServedPartition {
 }
 
 export type BrokerTraceEvent =
+  | ProducerTraceEvent
   | { readonly type: "topic-created"; readonly topic: string; readonly topicId: string }
   | { readonly type: "topic-deleted"; readonly topic: string; readonly topicId: string }
   | {

@@ -1,6 +1,7 @@
 // Peer messages between brokers and the active controller outside Raft itself (KIP-631, KIP-590):
 // BrokerRegistration (a new incarnation gets its broker epoch), BrokerHeartbeat (liveness, metadata
-// catch-up, fencing and controlled shutdown) and Envelope (an admin request forwarded to the controller).
+// catch-up, fencing and controlled shutdown), Envelope (an admin request forwarded to the controller)
+// and AllocateProducerIds (KIP-730: a block of producer ids, committed in the metadata log first).
 
 import type { ErrorCode } from "../error-codes.ts";
 import type { NodeId, Offset } from "../ids.ts";
@@ -65,12 +66,33 @@ export interface EnvelopeResponse {
   readonly response: ClientResponse | null;
 }
 
+/** A broker asks the active controller for its next block of producer ids (KIP-730). */
+export interface AllocateProducerIdsRequest {
+  readonly type: "allocate-producer-ids-request";
+  readonly correlationId: number;
+  readonly brokerId: NodeId;
+  readonly brokerEpoch: Offset;
+}
+
+export interface AllocateProducerIdsResponse {
+  readonly type: "allocate-producer-ids-response";
+  readonly correlationId: number;
+  /** NONE, NOT_CONTROLLER, STALE_BROKER_EPOCH, REQUEST_TIMED_OUT, UNKNOWN_SERVER_ERROR (exhausted). */
+  readonly errorCode: ErrorCode;
+  /** The block's first id; -1 on error. The block is committed before it is answered. */
+  readonly producerIdStart: number;
+  /** The block's size; 0 on error. */
+  readonly producerIdLen: number;
+}
+
 export type BrokerLifecycleMessage =
   | BrokerRegistrationRequest
   | BrokerRegistrationResponse
   | BrokerHeartbeatRequest
   | BrokerHeartbeatResponse
   | EnvelopeRequest
-  | EnvelopeResponse;
+  | EnvelopeResponse
+  | AllocateProducerIdsRequest
+  | AllocateProducerIdsResponse;
 
 export type BrokerLifecycleMessageType = BrokerLifecycleMessage["type"];

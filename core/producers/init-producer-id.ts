@@ -1,6 +1,6 @@
 // InitProducerId for an idempotent producer (no transactional id): a fresh producer id from this
-// broker's block with epoch 0. Transactional ids need a transaction coordinator, which Runnel does
-// not run yet: they get COORDINATOR_NOT_AVAILABLE, as the broker answers without one.
+// broker's block with epoch 0, whatever id and epoch the request carries (Kafka does the same).
+// Transactional ids need a transaction coordinator, which Runnel does not run yet: NOT_COORDINATOR.
 
 import { ErrorCode } from "../error-codes.ts";
 import type { InitProducerIdRequest, InitProducerIdResponse } from "../protocol/index.ts";
@@ -10,7 +10,10 @@ export function handleInitProducerId(
   request: InitProducerIdRequest,
   ids: ProducerIdManager,
 ): InitProducerIdResponse {
-  if (request.transactionalId !== null) return failure(ErrorCode.COORDINATOR_NOT_AVAILABLE);
+  // Kafka's TransactionStateManager answers NOT_COORDINATOR on a broker that does not own the
+  // transactional id's __transaction_state partition; the client then asks FindCoordinator, which
+  // answers COORDINATOR_NOT_AVAILABLE here (no such topic), and retries until its timeout.
+  if (request.transactionalId !== null) return failure(ErrorCode.NOT_COORDINATOR);
   const claim = ids.claim();
   // Kafka answers COORDINATOR_LOAD_IN_PROGRESS while a block is on its way: old clients treat
   // REQUEST_TIMED_OUT as fatal, this one as retriable.

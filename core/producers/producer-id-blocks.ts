@@ -60,16 +60,35 @@ export class ProducerIdBlocks {
     brokerId: NodeId,
     brokerEpoch: Offset,
   ): Result<{ readonly block: ProducerIdsBlock; readonly record: ProducerIdsRecord }, ErrorCode> {
-    const first = this.#proposedNext;
-    if (first > Number.MAX_SAFE_INTEGER - PRODUCER_ID_BLOCK_SIZE)
-      return err(ErrorCode.UNKNOWN_SERVER_ERROR);
-    const block = {
-      assignedBrokerId: brokerId,
-      firstProducerId: first,
-      size: PRODUCER_ID_BLOCK_SIZE,
-    };
-    const nextProducerId = first + PRODUCER_ID_BLOCK_SIZE;
-    this.#proposedNext = nextProducerId;
-    return ok({ block, record: { type: "producer-ids", brokerId, brokerEpoch, nextProducerId } });
+    const allocated = allocateProducerIdBlock(this.#proposedNext, brokerId, brokerEpoch);
+    if (allocated.ok) this.#proposedNext = allocated.value.record.nextProducerId;
+    return allocated;
   }
+}
+
+/**
+ * The block starting at `nextProducerId` (the next id no block holds, from the records applied so
+ * far, proposed ones included) and the record that makes it durable. UNKNOWN_SERVER_ERROR once ids
+ * are exhausted (Kafka's limit is int64; ours is the safe integer range).
+ */
+export function allocateProducerIdBlock(
+  nextProducerId: number,
+  brokerId: NodeId,
+  brokerEpoch: Offset,
+): Result<{ readonly block: ProducerIdsBlock; readonly record: ProducerIdsRecord }, ErrorCode> {
+  assert(Number.isSafeInteger(nextProducerId) && nextProducerId >= 0, `next id ${nextProducerId}`);
+  const first = nextProducerId;
+  if (first > Number.MAX_SAFE_INTEGER - PRODUCER_ID_BLOCK_SIZE) {
+    return err(ErrorCode.UNKNOWN_SERVER_ERROR);
+  }
+  const block = {
+    assignedBrokerId: brokerId,
+    firstProducerId: first,
+    size: PRODUCER_ID_BLOCK_SIZE,
+  };
+  const next = first + PRODUCER_ID_BLOCK_SIZE;
+  return ok({
+    block,
+    record: { type: "producer-ids", brokerId, brokerEpoch, nextProducerId: next },
+  });
 }

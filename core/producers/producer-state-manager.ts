@@ -82,8 +82,10 @@ export class ProducerStateManager {
   /**
    * Applies an appended batch (after `check` on a leader; unvalidated from replication or the
    * log, as Kafka's REPLICATION origin: the leader already validated it). Offset order only.
+   * `appendTimeMs` starts the producer's idle time; Kafka takes the batch's max timestamp (the
+   * default), a broker may pass its own clock so that producers' clocks cannot expire their state.
    */
-  append(batch: AppendedBatch): void {
+  append(batch: AppendedBatch, appendTimeMs: Millis = batch.maxTimestamp): void {
     assert(
       batch.baseOffset >= this.#endOffset,
       `batch at ${batch.baseOffset} below ${this.#endOffset}`,
@@ -103,7 +105,7 @@ export class ProducerStateManager {
       producerId: batch.producerId,
       producerEpoch: batch.producerEpoch,
       batches,
-      lastTimestamp: batch.maxTimestamp,
+      lastTimestamp: appendTimeMs,
     });
   }
 

@@ -5,6 +5,8 @@
 // partitions the contract allows to stay offline (their whole ISR outside the healed core).
 
 import type { HistoryOp } from "../../core/client/history.ts";
+import type { GroupAnomalyExample, GroupHistoryResult } from "../checkers/group-history-types.ts";
+import { judgeGroupHistory } from "../checkers/group-judge.ts";
 import { checkKafkaHistory } from "../checkers/kafka-history.ts";
 import type { AnomalyExample, KafkaHistoryResult } from "../checkers/kafka-history-types.ts";
 
@@ -22,6 +24,8 @@ export interface ClusterVerdict {
   readonly ok: boolean;
   readonly message: string | undefined;
   readonly result: KafkaHistoryResult;
+  /** The consumer-group and idempotent-producer checker's result (sim/checkers/group-history.ts). */
+  readonly groups: GroupHistoryResult;
   readonly excused: Readonly<Record<string, number>>;
   readonly unexcused: Readonly<Record<string, number>>;
 }
@@ -47,6 +51,15 @@ export function clusterVerdict(input: ClusterVerdictInput): ClusterVerdict {
       first ??= `${cls}: ${result.counts[cls]} anomalies without examples`;
     }
   }
+  const groups = judgeGroupHistory(
+    input.history,
+    (example) => excuseGroup(example, input),
+    excused,
+    (cls, example) => {
+      unexcused[cls] = (unexcused[cls] ?? 0) + 1;
+      first ??= `${cls}: ${JSON.stringify(example)}`;
+    },
+  );
   const ok = first === undefined;
   const counts = Object.entries(unexcused)
     .map(([c, n]) => `${c} x${n}`)
@@ -57,9 +70,29 @@ export function clusterVerdict(input: ClusterVerdictInput): ClusterVerdict {
       ? undefined
       : `history: ${counts} not excused by the cluster contract; first ${first}`,
     result,
+    groups,
     excused,
     unexcused,
   };
+}
+
+/**
+ * Group anomalies: with RF 3 and min.insync.replicas 2 nothing acknowledged is lost, so
+ * __consumer_offsets keeps every committed generation and offset; only an unclean election on
+ * the key excuses an idempotent producer's duplicate.
+ */
+function excuseGroup(example: GroupAnomalyExample, input: ClusterVerdictInput): boolean {
+  switch (example.type) {
+    case "idempotent-duplicate":
+      return input.uncleanKeys.has(example.key);
+    case "partition-owned-twice":
+    case "committed-offset-regression":
+    case "group-poll-skip":
+    case "zombie-commit":
+      return false;
+    default:
+      return assertNeverExample(example);
+  }
 }
 
 function retried(value: number, input: ClusterVerdictInput): boolean {

@@ -4,6 +4,8 @@
 // strictest durability check: every acknowledged record not excused is served at its offset.
 
 import type { HistoryOp } from "../../core/client/history.ts";
+import type { GroupAnomalyExample, GroupHistoryResult } from "../checkers/group-history-types.ts";
+import { judgeGroupHistory } from "../checkers/group-judge.ts";
 import { checkKafkaHistory } from "../checkers/kafka-history.ts";
 import type {
   AnomalyClass,
@@ -19,6 +21,8 @@ export interface HistoryVerdict {
   /** One line naming the class and the first unexcused example; undefined when ok. */
   readonly message: string | undefined;
   readonly result: KafkaHistoryResult;
+  /** The consumer-group and idempotent-producer checker's result (sim/checkers/group-history.ts). */
+  readonly groups: GroupHistoryResult;
   /** Anomalies the contract excused, by class (acknowledged records lost: "acked-lost"). */
   readonly excused: Readonly<Record<string, number>>;
   readonly unexcused: Readonly<Record<string, number>>;
@@ -66,6 +70,7 @@ export class HistoryJudge {
       if (total > examples.length)
         note(cls, `${total - examples.length} anomalies beyond the kept examples`);
     }
+    const groups = judgeGroupHistory(this.#history, (e) => this.excuseGroup(e), excused, note);
     this.#ackedRecords(excused, note);
     const ok = first === undefined;
     const counts = Object.entries(unexcused)
@@ -75,9 +80,36 @@ export class HistoryJudge {
       ok,
       message: ok ? undefined : `${counts} not excused by the fault contract; first ${first}`,
       result,
+      groups,
       excused,
       unexcused,
     };
+  }
+
+  /**
+   * Group anomalies: an idempotent producer's value may sit at two offsets only where a loss
+   * event voided all but one. Group promises rest on __consumer_offsets, whose acknowledged
+   * records a crash may take only when acknowledgements promise no durability.
+   */
+  excuseGroup(example: GroupAnomalyExample): boolean {
+    switch (example.type) {
+      case "idempotent-duplicate": {
+        const live = new Set<number>();
+        for (const o of this.#obs.of(example.value)) {
+          if (o.key === example.key && !this.#ledger.voided(o)) live.add(o.offset);
+        }
+        return live.size <= 1;
+      }
+      case "partition-owned-twice":
+      case "committed-offset-regression":
+      case "group-poll-skip":
+      case "zombie-commit":
+        return (
+          !this.#ledger.acksPromiseDurability && this.#ledger.events.some((e) => e.kind === "crash")
+        );
+      default:
+        return assertNeverExample(example);
+    }
   }
 
   /** Every acknowledged record whose acknowledgement no loss event voided was served there later. */

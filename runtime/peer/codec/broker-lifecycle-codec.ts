@@ -51,6 +51,15 @@ export function writeBrokerLifecycleMessage(w: PeerWriter, m: BrokerLifecycleMes
       w.errorCode(m.errorCode);
       w.optional(m.response, (response) => writeEnvelopedResponse(w, response));
       return;
+    case "allocate-producer-ids-request":
+      w.int(m.brokerId);
+      w.int(m.brokerEpoch);
+      return;
+    case "allocate-producer-ids-response":
+      w.errorCode(m.errorCode);
+      w.int(m.producerIdStart);
+      w.int(m.producerIdLen);
+      return;
     default:
       assertNever(m, "broker lifecycle message");
   }
@@ -111,6 +120,21 @@ export function readBrokerLifecycleMessage(
       const response = readEnvelopedResponse(r);
       return response === undefined ? undefined : { type, correlationId, errorCode, response };
     }
+    case "allocate-producer-ids-request":
+      return {
+        type,
+        correlationId,
+        brokerId: r.nodeId("brokerId"),
+        brokerEpoch: r.int("brokerEpoch"),
+      };
+    case "allocate-producer-ids-response":
+      return {
+        type,
+        correlationId,
+        errorCode: r.errorCode("errorCode"),
+        producerIdStart: r.int("producerIdStart"),
+        producerIdLen: r.int("producerIdLen"),
+      };
     default:
       return assertNever(type, "broker lifecycle message type");
   }

@@ -59,6 +59,8 @@ function writeFields(w: PeerWriter, message: PeerMessage): void {
     case "broker-heartbeat-response":
     case "envelope-request":
     case "envelope-response":
+    case "allocate-producer-ids-request":
+    case "allocate-producer-ids-response":
       writeBrokerLifecycleMessage(w, message);
       return;
     case "replica-fetch-request":
@@ -115,6 +117,8 @@ function readFields(r: PeerReader, type: PeerMessageType): PeerMessage | undefin
     case "broker-heartbeat-response":
     case "envelope-request":
     case "envelope-response":
+    case "allocate-producer-ids-request":
+    case "allocate-producer-ids-response":
       return readBrokerLifecycleMessage(r, type);
     case "replica-fetch-request":
     case "replica-fetch-response":

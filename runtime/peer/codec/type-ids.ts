@@ -26,6 +26,8 @@ export const peerTypeIds = {
   "broker-heartbeat-response": 23,
   "envelope-request": 24,
   "envelope-response": 25,
+  "allocate-producer-ids-request": 26,
+  "allocate-producer-ids-response": 27,
   // Data-partition replication: 40-59.
   "replica-fetch-request": 40,
   "replica-fetch-response": 41,

@@ -315,12 +315,6 @@ describe("APIs of components not here yet", () => {
   const member = { memberId: "m", groupInstanceId: null };
   const cases: [string, Record<string, unknown>, (body: never) => unknown, unknown][] = [
     [
-      "InitProducerId",
-      { transactionalId: null, transactionTimeoutMs: 1 },
-      (b: { errorCode: number }) => b.errorCode,
-      ErrorCode.COORDINATOR_NOT_AVAILABLE,
-    ],
-    [
       "AddPartitionsToTxn",
       {
         v3AndBelowTransactionalId: "x",

@@ -140,6 +140,6 @@ describe("ProducerIdManager (broker) and InitProducerId", () => {
     const ids = new ProducerIdManager();
     ids.requested();
     ids.onBlock(block(0));
-    expect(init(ids, "txn-1").errorCode).toBe(ErrorCode.COORDINATOR_NOT_AVAILABLE);
+    expect(init(ids, "txn-1").errorCode).toBe(ErrorCode.NOT_COORDINATOR);
   });
 });

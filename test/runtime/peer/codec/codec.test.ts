@@ -82,6 +82,8 @@ describe("type ids", () => {
       "broker-heartbeat-response": 23,
       "envelope-request": 24,
       "envelope-response": 25,
+      "allocate-producer-ids-request": 26,
+      "allocate-producer-ids-response": 27,
       "replica-fetch-request": 40,
       "replica-fetch-response": 41,
       "alter-partition-request": 42,

@@ -196,6 +196,17 @@ export const peerMessageArbitraries: { readonly [T in PeerMessageType]: fc.Arbit
       errorCode,
       response: fc.option(anyClientResponse, { nil: null }),
     }),
+    "allocate-producer-ids-request": fc.record({
+      ...head("allocate-producer-ids-request"),
+      brokerId: id,
+      brokerEpoch: int,
+    }),
+    "allocate-producer-ids-response": fc.record({
+      ...head("allocate-producer-ids-response"),
+      errorCode,
+      producerIdStart: int,
+      producerIdLen: int,
+    }),
     "replica-fetch-request": fc.record({
       ...head("replica-fetch-request"),
       replicaId: id,
