@@ -19,7 +19,12 @@ run:
   --jobs <N>                worker processes for a batch (default 1; this machine has 2 cores)
   --duration <60s>          how long the workload runs (default 60s); final reads follow
   --liveness-bound <30s>    simulated time the final reads may take (default 30s)
-  --nodes 1                 brokers (3 and 5 come with the cluster)
+  --nodes 1|3|5             brokers (default 1). With 3 to 9: a cluster of combined brokers
+                            (broker + controller), RF 3, min.insync.replicas 2, acks=all, under
+                            the cluster fault contract; it takes --seed/--seeds, --jobs, --duration,
+                            --liveness-bound, --profile, --partitions, --trace, --check-determinism,
+                            --quiet, --faults none|kind,..., and --rf <n>, --min-isr <n>, --unclean
+                            (unclean.leader.election.enable: the loss it causes is excused there)
   --check-determinism       run each seed twice; differing traces name the first divergent event
                             and the first differing named draw
   --quiet                   do not print the run's parameters

@@ -7,6 +7,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { type CliOptions, parseCliArgs } from "./cli-args.ts";
 import { helpText } from "./cli-help.ts";
 import { failureKindOf, oneRun, progressLine, type SeedReport, summary } from "./cli-report.ts";
+import { runClusterSim, wantsCluster } from "./cluster-cli.ts";
 import { toChromeTrace } from "./export-chrome.ts";
 import { toShiViz } from "./export-shiviz.ts";
 import { runBatch } from "./parallel.ts";
@@ -35,6 +36,7 @@ function commit(): string {
 }
 
 export async function runSim(argv: readonly string[]): Promise<number> {
+  if (wantsCluster(argv) && !argv.includes("--help")) return runClusterSim(argv, out, commit());
   const parsed = parseCliArgs(argv);
   if (!parsed.ok) {
     errOut(`runnel sim: ${parsed.error}`);

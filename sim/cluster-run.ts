@@ -31,7 +31,7 @@ import {
   clusterReplay,
 } from "./cluster-scenario.ts";
 import type { SimDisk } from "./disk.ts";
-import { formatSeed, rootRng } from "./prng.ts";
+import { type DrawLog, formatSeed, rootRng } from "./prng.ts";
 import type { NodeSpec } from "./process.ts";
 import type { TraceObserver, TraceWriter } from "./trace-writer.ts";
 import { World } from "./world.ts";
@@ -46,6 +46,8 @@ const REPLICA_LOG_CHECK_EVERY_MS = 2_000;
 
 export interface ClusterRunOptions {
   readonly trace?: TraceWriter;
+  /** Records or checks every named draw (the determinism check). */
+  readonly draws?: DrawLog;
   readonly observers?: readonly TraceObserver[];
   readonly commit?: string;
 }
@@ -211,6 +213,7 @@ export function buildClusterRun(s: ClusterScenario, options: ClusterRunOptions =
     scenario: { kind: "cluster", ...s, seed: formatSeed(s.seed) },
     ...(options.trace === undefined ? {} : { trace: options.trace }),
     ...(options.commit === undefined ? {} : { commit: options.commit }),
+    ...(options.draws === undefined ? {} : { draws: options.draws }),
   });
   const w = world;
   const finalReader = clusterClient(layout.slots);
