@@ -3,7 +3,8 @@
 // which were caught, after how many seeds, by which check, and how small the failing fault
 // schedule shrank. Exit 1 when a mutation survives its budget or an anchor no longer matches.
 // Options: --budget <seeds> (1000) --jobs <n> (2) --only a,b --nodes <n> (3) --duration <ms> (30000)
-//          --from <seed> (1) --shrink <runs> (0: no shrinking)
+//          --from <seed> (1) --shrink <runs> (0: no shrinking). A mutation may fix its own workload
+// (groups, idempotent), broker count and seed budget (sim/mutants/mutations.ts).
 
 import { spawn } from "node:child_process";
 import { tmpdir } from "node:os";
@@ -39,6 +40,8 @@ function runMutation(mutation: Mutation): Promise<Outcome> {
   const dir = join(scratchRoot, mutation.name);
   prepareScratch(mutation, dir);
   const started = performance.now();
+  const seedBudget = mutation.budget ?? budget;
+  const brokers = String(mutation.nodes ?? nodes);
   return new Promise((resolvePromise) => {
     const tsx = join(repoRoot, "node_modules", ".bin", "tsx");
     const worker = join(dir, "sim", "mutants", "seed-worker.ts");
@@ -49,9 +52,11 @@ function runMutation(mutation: Mutation): Promise<Outcome> {
         "--from",
         from,
         "--count",
-        String(budget),
+        String(seedBudget),
         "--nodes",
-        nodes,
+        brokers,
+        "--workload",
+        mutation.workload ?? "default",
         "--duration",
         duration,
         "--shrink",
@@ -124,14 +129,17 @@ async function main(): Promise<number> {
   outcomes.sort((a, b) => (order.get(a.mutation.name) ?? 0) - (order.get(b.mutation.name) ?? 0));
   const out = (line: string) => process.stdout.write(`${line}\n`);
   out(
-    `\nmutants: ${nodes} brokers, ${Number(duration) / 1000} s runs, budget ${budget} seeds from ${from}\n`,
+    `\nmutants: ${nodes} brokers unless the row says, ${Number(duration) / 1000} s runs, budget ${budget} seeds from ${from} unless the mutation sets its own\n`,
   );
-  out("| mutation | caught | seeds to detection | by | shrunk schedule | wall |");
-  out("|---|---|---|---|---|---|");
+  out(
+    "| mutation | workload | brokers | caught | seeds to detection | by | shrunk schedule | wall |",
+  );
+  out("|---|---|---|---|---|---|---|---|");
   for (const o of outcomes) {
     const wall = `${(o.wallMs / 1000).toFixed(1)} s`;
+    const m = o.mutation;
     out(
-      `| ${o.mutation.name} | ${o.caught ? "yes" : "**no**"} | ${o.caught ? o.seeds : `> ${o.seeds}`} | ${o.kind} | ${o.shrunk} | ${wall} |`,
+      `| ${m.name} | ${m.workload ?? "default"} | ${m.nodes ?? nodes} | ${o.caught ? "yes" : "**no**"} | ${o.caught ? o.seeds : `> ${o.seeds}`} | ${o.kind} | ${o.shrunk} | ${wall} |`,
     );
   }
   out("");

@@ -10,11 +10,20 @@ export interface Patch {
   readonly replacement: string;
 }
 
+/** Which workload exposes a mutation: the default Jepsen workload, consumer groups, idempotence. */
+export type MutantWorkload = "default" | "groups" | "idempotent";
+
 export interface Mutation {
   readonly name: string;
   /** The published bug it re-creates (docs and sim-anchors §3) and what should catch it. */
   readonly about: string;
   readonly patches: readonly Patch[];
+  /** The workload its seeds run (default: the Jepsen workload). */
+  readonly workload?: MutantWorkload;
+  /** Brokers its seeds run (default: the command line's --nodes); 1 is the single-broker run. */
+  readonly nodes?: number;
+  /** Seeds it must be caught within (default: the command line's --budget). */
+  readonly budget?: number;
 }
 
 const followerPartition = "core/replication/follower-partition.ts";
@@ -162,6 +171,71 @@ export const mutations: readonly Mutation[] = [
         file: followerPartition,
         anchor: "    if (this.#config.ackRequiresSync && log.durableOffset < log.logEndOffset) {",
         replacement: "    if (this.#config.ackRequiresSync && log.durableOffset < 0) {",
+      },
+    ],
+  },
+  {
+    name: "no-generation-fencing-on-commit",
+    about:
+      "C1 (zombie consumer): OffsetCommit is accepted from any member id and generation; a member paused past its session timeout commits over its successor's offsets",
+    workload: "groups",
+    patches: [
+      {
+        file: "core/groups/offset-requests.ts",
+        anchor: `    const error = group.validateMember(r.memberId, r.groupInstanceId);
+    if (error !== ErrorCode.NONE) return error;
+    if (r.generationId !== group.generationId) return ErrorCode.ILLEGAL_GENERATION;`,
+        replacement: "",
+      },
+    ],
+  },
+  {
+    name: "no-dedupe-window",
+    about:
+      "R1 (Redpanda #3039): the broker forgets the last five batches of each producer, so a retried batch is not recognised as a duplicate and is written again",
+    workload: "idempotent",
+    patches: [
+      {
+        file: "core/producers/producer-validation.ts",
+        anchor:
+          "  const duplicate = entry === undefined ? undefined : findDuplicate(entry, batch);",
+        replacement:
+          "  const duplicate = entry === undefined || batch !== null ? undefined : findDuplicate(entry, batch);",
+      },
+      {
+        file: "core/producers/producer-validation.ts",
+        anchor:
+          "  if (currentEpoch === NO_PRODUCER_EPOCH || inSequence(last, first)) return undefined;",
+        replacement:
+          "  if (currentEpoch === NO_PRODUCER_EPOCH || inSequence(last, first) || first <= last) return undefined;",
+      },
+    ],
+  },
+  {
+    name: "coordinator-serves-before-loaded",
+    about:
+      "A new group coordinator answers JoinGroup, OffsetFetch and OffsetCommit before it replayed __consumer_offsets (no COORDINATOR_LOAD_IN_PROGRESS): groups restart at generation 1 and committed offsets read as missing",
+    workload: "groups",
+    patches: [
+      {
+        file: "core/groups/coordinator-loads.ts",
+        anchor: "    return load.loaded ? ErrorCode.NONE : ErrorCode.COORDINATOR_LOAD_IN_PROGRESS;",
+        replacement: "    return ErrorCode.NONE;",
+      },
+    ],
+  },
+  {
+    name: "cooperative-assign-before-revoke",
+    about:
+      "KIP-429: the cooperative-sticky assignor hands a moved partition to its new owner in the same rebalance in which the old owner is asked to revoke it, so two members own it at once",
+    workload: "groups",
+    patches: [
+      {
+        file: "core/client/assignors/cooperative-sticky.ts",
+        anchor: `    if (others.length === 0) now.add(memberId, topic, partition);
+    else withheld.push({ topic, partition, to: memberId, ownedBy: others });`,
+        replacement: `    now.add(memberId, topic, partition);
+    if (others.length > 0) withheld.push({ topic, partition, to: memberId, ownedBy: others });`,
       },
     ],
   },
