@@ -48,6 +48,11 @@ export interface ProducerConfig extends CommonClientConfig {
   readonly retries: number;
   /** max.in.flight.requests.per.connection. */
   readonly maxInFlightRequestsPerConnection: number;
+  /**
+   * enable.idempotence: InitProducerId, per-partition sequences, acks=all and at most 5 in
+   * flight. Off by default here (the assign workload predates it); Kafka 3.0+ defaults to on.
+   */
+  readonly enableIdempotence: boolean;
 }
 
 export interface ConsumerConfig extends CommonClientConfig {
@@ -66,6 +71,22 @@ export interface ConsumerConfig extends CommonClientConfig {
   readonly pollTimeoutMs: Millis;
   /** isolation.level: 0 read_uncommitted, 1 read_committed. */
   readonly isolationLevel: 0 | 1;
+  /** group.id: null for a consumer that only assigns (no group, no commits). */
+  readonly groupId: string | null;
+  /** group.instance.id: a static member (KIP-345), or null. */
+  readonly groupInstanceId: string | null;
+  /** session.timeout.ms: the coordinator drops a member silent this long. */
+  readonly sessionTimeoutMs: Millis;
+  /** heartbeat.interval.ms. */
+  readonly heartbeatIntervalMs: Millis;
+  /** max.poll.interval.ms, sent as the JoinGroup rebalance timeout. */
+  readonly maxPollIntervalMs: Millis;
+  /** partition.assignment.strategy: assignor names in preference order. */
+  readonly partitionAssignmentStrategy: readonly string[];
+  /** enable.auto.commit: commit the previous poll's positions every auto.commit.interval.ms. */
+  readonly enableAutoCommit: boolean;
+  /** auto.commit.interval.ms. */
+  readonly autoCommitIntervalMs: Millis;
 }
 
 const commonDefaults = {
@@ -89,6 +110,7 @@ export const producerDefaults = {
   deliveryTimeoutMs: 120_000,
   retries: 2_147_483_647,
   maxInFlightRequestsPerConnection: 5,
+  enableIdempotence: false,
 } as const satisfies Omit<ProducerConfig, "bootstrapNodes">;
 
 /** Kafka's consumer defaults; the poll timeout is the workload's, not a Kafka property. */
@@ -102,6 +124,14 @@ export const consumerDefaults = {
   maxPollRecords: 500,
   pollTimeoutMs: 1_000,
   isolationLevel: 0,
+  groupId: null,
+  groupInstanceId: null,
+  sessionTimeoutMs: 45_000,
+  heartbeatIntervalMs: 3_000,
+  maxPollIntervalMs: 300_000,
+  partitionAssignmentStrategy: ["range", "cooperative-sticky"],
+  enableAutoCommit: true,
+  autoCommitIntervalMs: 5_000,
 } as const satisfies Omit<ConsumerConfig, "bootstrapNodes">;
 
 type Overrides<C> = Partial<C> & { readonly bootstrapNodes: readonly NodeId[] };
@@ -121,6 +151,12 @@ export function producerConfig(overrides: Overrides<ProducerConfig>): ProducerCo
     inFlight >= 1 && inFlight <= limits.clientInFlightPerConnectionMax,
     `max.in.flight.requests.per.connection ${inFlight} outside [1, ${limits.clientInFlightPerConnectionMax}]`,
   );
+  if (config.enableIdempotence) {
+    // Kafka's ProducerConfig refuses idempotence with acks other than all or more than 5 in flight.
+    assert(config.acks === -1, "enable.idempotence needs acks=all");
+    assert(inFlight <= 5, "enable.idempotence needs max.in.flight.requests.per.connection <= 5");
+    assert(config.retries >= 1, "enable.idempotence needs retries >= 1");
+  }
   // Kafka rejects this combination at construction: a batch could expire before its first answer.
   assert(
     config.deliveryTimeoutMs >= config.lingerMs + config.requestTimeoutMs,
@@ -146,7 +182,23 @@ export function consumerConfig(overrides: Overrides<ConsumerConfig>): ConsumerCo
     config.requestTimeoutMs > config.fetchMaxWaitMs,
     `request.timeout.ms ${config.requestTimeoutMs} must exceed fetch.max.wait.ms`,
   );
+  validateGroup(config);
   return config;
+}
+
+function validateGroup(config: ConsumerConfig): void {
+  if (config.groupId === null) {
+    assert(config.groupInstanceId === null, "group.instance.id without group.id");
+    return;
+  }
+  assert(config.groupId !== "", "group.id must not be empty");
+  assert(config.heartbeatIntervalMs >= 1, "heartbeat.interval.ms < 1");
+  assert(
+    config.heartbeatIntervalMs < config.sessionTimeoutMs,
+    "heartbeat.interval.ms must be below session.timeout.ms",
+  );
+  assert(config.maxPollIntervalMs >= 1 && config.autoCommitIntervalMs >= 1, "group intervals");
+  assert(config.partitionAssignmentStrategy.length >= 1, "no partition.assignment.strategy");
 }
 
 function validateCommon(config: CommonClientConfig): void {

@@ -13,6 +13,7 @@ import type { ClientNetwork, InFlight } from "./client-network.ts";
 import { buildFetchRequest, buildListOffsetsRequest, decodeFetched } from "./consumer-fetch.ts";
 import type { FinalPolls } from "./consumer-final-polls.ts";
 import type { ConsumerPositions, PartitionState, ResetTarget } from "./consumer-positions.ts";
+import type { GroupTag } from "./group-requests.ts";
 import type { MetadataCache, RefreshReason } from "./metadata-cache.ts";
 
 type FetchEntry = {
@@ -35,7 +36,11 @@ export type ListOffsetsTag = {
   readonly partitions: readonly ResetEntry[];
 };
 /** What the consumer's requests in flight are for. */
-export type ConsumerTag = { readonly type: "metadata" } | FetchTag | ListOffsetsTag;
+export type ConsumerTag =
+  | { readonly type: "metadata" }
+  | FetchTag
+  | ListOffsetsTag
+  | { readonly type: "group"; readonly group: GroupTag };
 
 /** Partition errors that mean "ask the cluster who leads now". */
 const refreshOn: ReadonlyMap<number, RefreshReason> = new Map<number, RefreshReason>([

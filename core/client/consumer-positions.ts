@@ -119,6 +119,11 @@ export class ConsumerPositions {
     state.outOfRange = target === undefined;
   }
 
+  /** Forgets the position with nothing pending: a group member awaits its committed offset. */
+  clearPosition(state: PartitionState): void {
+    this.#jump(state, undefined);
+  }
+
   seek(state: PartitionState, offset: Offset): void {
     assert(Number.isSafeInteger(offset) && offset >= 0, `seek to ${offset}`);
     this.#jump(state, offset);

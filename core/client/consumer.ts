@@ -1,7 +1,7 @@
-// SimConsumer: a Kafka consumer with assign semantics as a pure Node. It keeps fetching the
-// assigned partitions from their leaders (one Fetch per node at a time), resets positions with
-// ListOffsets per auto.offset.reset, and answers the workload's polls from what it fetched,
-// recording each poll in the history. Final polls read every assigned key up to its high watermark.
+// SimConsumer: a Kafka consumer as a pure Node, with assign semantics or a group subscription
+// (consumer-group.ts). It keeps fetching its partitions from their leaders (one Fetch per node at a
+// time), resets positions with ListOffsets per auto.offset.reset, and answers the workload's polls
+// from what it fetched, recording each in the history. Final polls read every key up to its HW.
 
 import { assert, assertNever } from "../assert.ts";
 import { ErrorCode, errorName } from "../error-codes.ts";
@@ -20,9 +20,11 @@ import {
   type ListOffsetsTag,
 } from "./consumer-fetcher.ts";
 import { FinalPolls, type FinalPollsView } from "./consumer-final-polls.ts";
+import { ConsumerGroup } from "./consumer-group.ts";
 import { ConsumerHistory } from "./consumer-history.ts";
 import { ConsumerPositions, type PartitionState, type ResetTarget } from "./consumer-positions.ts";
-import type { PollRead } from "./history.ts";
+import type { MemberState } from "./group-member.ts";
+import type { GroupStamp, PollRead } from "./history.ts";
 import { MetadataCache, type MetadataView } from "./metadata-cache.ts";
 import type { KeyMap } from "./workload-keys.ts";
 
@@ -41,7 +43,15 @@ export type ConsumerCommand =
   | { readonly type: "seek"; readonly key: number; readonly offset: Offset }
   | { readonly type: "poll" }
   /** Poll continuously until every assigned key is read up to its high watermark. */
-  | { readonly type: "final-polls" };
+  | { readonly type: "final-polls" }
+  /** Join the consumer's group (group.id) for these topics. */
+  | { readonly type: "subscribe"; readonly topics: readonly string[] }
+  /** commitSync of the consumed positions (group members only). */
+  | { readonly type: "commit" }
+  /** close(): LeaveGroup unless static, then the process is retired. */
+  | { readonly type: "close" }
+  /** The process freezes (a GC or VM pause): nothing runs, input waits, the clock goes on. */
+  | { readonly type: "pause"; readonly durationMs: Millis };
 
 export interface ConsumerView extends NodeView {
   readonly kind: "consumer";
@@ -67,6 +77,16 @@ export interface ConsumerView extends NodeView {
   }[];
   readonly finalPolls: FinalPollsView;
   readonly metadata: MetadataView;
+  /** Group members only. */
+  readonly group?: ConsumerGroupView;
+}
+
+export interface ConsumerGroupView extends GroupStamp {
+  readonly state: MemberState | "closed";
+  readonly coordinator: number;
+  /** Keys of the partitions the member owns. */
+  readonly owned: readonly number[];
+  readonly paused: boolean;
 }
 
 export class SimConsumer implements Node<ConsumerView> {
@@ -85,6 +105,16 @@ export class SimConsumer implements Node<ConsumerView> {
   #pollCursor = 0;
   #lastNow: Millis = 0;
   #crashed = false;
+  /** close() ran: the process is retired and handles nothing more. */
+  #closed = false;
+  /** The group side, for a consumer with group.id. */
+  readonly #group: ConsumerGroup<ConsumerTag> | undefined;
+  /** A pause (GC, VM freeze) lasts until then; input that arrives meanwhile waits. */
+  #pausedUntilMs: Millis | undefined;
+  readonly #deferred: (
+    | { readonly type: "input"; readonly input: Input }
+    | { readonly type: "command"; readonly command: ConsumerCommand }
+  )[] = [];
   /** Positions at the last invariant check, to prove they only move forward within an epoch. */
   #checked = new Map<PartitionState, { epoch: number; position: Offset | undefined }>();
 
@@ -104,10 +134,53 @@ export class SimConsumer implements Node<ConsumerView> {
       outbox: this.#outbox,
       final: this.#final,
     });
+    this.#group =
+      options.config.groupId === null
+        ? undefined
+        : new ConsumerGroup<ConsumerTag>(
+            {
+              config: this.#config,
+              rng: this.#rng,
+              network: this.#network,
+              metadata: this.#metadata,
+              outbox: this.#outbox,
+              keyMap: this.#keyMap,
+              history: this.#history,
+              positions: this.#positions,
+              wrap: (group) => ({ type: "group", group }),
+            },
+            0,
+          );
   }
 
   step(now: Millis, input: Input): readonly Effect[] {
     this.#advance(now);
+    if (this.#closed) return [];
+    if (this.#pausedUntilMs !== undefined && now < this.#pausedUntilMs) {
+      if (input.type !== "timer" && input.type !== "start") {
+        assert(this.#deferred.length < limits.clientPendingOpsMax, "too much input during a pause");
+        this.#deferred.push({ type: "input", input });
+      }
+      return [];
+    }
+    if (this.#pausedUntilMs !== undefined) this.#resume(now);
+    this.#handle(now, input);
+    this.#run(now);
+    return this.#outbox.take();
+  }
+
+  /** The pause is over: what arrived meanwhile is handled now, in arrival order. */
+  #resume(now: Millis): void {
+    this.#pausedUntilMs = undefined;
+    this.#outbox.mark("consumer-resumed-after-pause");
+    const deferred = this.#deferred.splice(0);
+    for (const d of deferred) {
+      if (d.type === "input") this.#handle(now, d.input);
+      else this.#command(now, d.command);
+    }
+  }
+
+  #handle(now: Millis, input: Input): void {
     switch (input.type) {
       case "start":
       case "timer":
@@ -128,13 +201,29 @@ export class SimConsumer implements Node<ConsumerView> {
       default:
         assertNever(input, "input");
     }
-    this.#run(now);
-    return this.#outbox.take();
   }
 
   /** The application's entry point (beside step): the workload hands the consumer an op. */
   apply(now: Millis, command: ConsumerCommand): readonly Effect[] {
     this.#advance(now);
+    if (this.#closed) {
+      this.#outbox.mark("consumer-command-after-close-ignored");
+      return this.#outbox.take();
+    }
+    if (this.#pausedUntilMs !== undefined && now < this.#pausedUntilMs) {
+      // The whole process froze: the application's call goes through when the pause ends.
+      assert(this.#deferred.length < limits.clientPendingOpsMax, "too many calls during a pause");
+      this.#deferred.push({ type: "command", command });
+      return this.#outbox.take();
+    }
+    if (this.#pausedUntilMs !== undefined) this.#resume(now);
+    this.#command(now, command);
+    this.#run(now);
+    return this.#outbox.take();
+  }
+
+  #command(now: Millis, command: ConsumerCommand): void {
+    if (this.#closed) return;
     switch (command.type) {
       case "assign":
         this.#assign(now, command.keys, command.seekToBeginning);
@@ -150,11 +239,35 @@ export class SimConsumer implements Node<ConsumerView> {
         this.#final.start(now, this.#positions.all());
         if (!this.#history.pollOpen) this.#startPoll(now);
         break;
+      case "subscribe":
+        assert(this.#group !== undefined, "subscribe needs group.id");
+        if (this.#history.pollOpen) this.#completePoll(now, true);
+        this.#group.subscribe(now, command.topics);
+        break;
+      case "commit":
+        if (this.#group === undefined) this.#outbox.mark("consumer-commit-without-group-ignored");
+        else this.#group.offsets.commit(now, this.#group.consumed(), false);
+        break;
+      case "close":
+        this.#close(now);
+        break;
+      case "pause":
+        assert(command.durationMs > 0, "a pause lasts");
+        this.#pausedUntilMs = now + command.durationMs;
+        this.#outbox.mark("consumer-paused");
+        break;
       default:
         assertNever(command, "consumer command");
     }
-    this.#run(now);
-    return this.#outbox.take();
+  }
+
+  /** close(): LeaveGroup (dynamic members), the close op, and the process handles nothing more. */
+  #close(now: Millis): void {
+    const group = this.#group;
+    const left = group?.member.leave(now) ?? false;
+    this.#history.close(this.#outbox, now, group?.stamp(), left);
+    this.#pollDeadlineMs = undefined;
+    this.#closed = true;
   }
 
   /** The process dies: an open poll ends as info, and the crash is recorded. */
@@ -195,6 +308,8 @@ export class SimConsumer implements Node<ConsumerView> {
   }
 
   #startPoll(now: Millis): void {
+    // Java auto-commits inside poll(), before fetching more: the previous polls' positions.
+    this.#group?.offsets.maybeAutoCommit(now, this.#group.consumed());
     this.#history.invokePoll(this.#outbox, now);
     this.#pollDeadlineMs = now + this.#config.pollTimeoutMs;
   }
@@ -219,7 +334,12 @@ export class SimConsumer implements Node<ConsumerView> {
     }
     if (this.#positions.bufferedRecords === 0 && now < deadline && !force) return;
     this.#pollDeadlineMs = undefined;
-    this.#history.completePoll(this.#outbox, now, "ok", this.#takeRecords());
+    const group = this.#group;
+    const extra =
+      group === undefined
+        ? {}
+        : { rebalancedKeys: group.member.takeRebalancedKeys(), group: group.stamp() };
+    this.#history.completePoll(this.#outbox, now, "ok", this.#takeRecords(), undefined, extra);
   }
 
   /** Up to max.poll.records, partition by partition from a rotating start (fairness). */
@@ -239,12 +359,14 @@ export class SimConsumer implements Node<ConsumerView> {
   }
 
   #run(now: Millis): void {
+    if (this.#closed || (this.#pausedUntilMs !== undefined && now < this.#pausedUntilMs)) return;
     for (const { lost } of this.#network.expire(now, this.#rng)) {
       this.#outbox.mark("client-request-timed-out");
       this.#onLost(now, lost);
     }
     const maxInFlight = limits.clientInFlightPerConnectionMax;
     this.#metadata.maybeSend(now, this.#network, this.#outbox, maxInFlight, { type: "metadata" });
+    this.#group?.run(now);
     this.#fetcher.sendResets(now);
     this.#fetcher.sendFetches(now);
     this.#progressPolls(now);
@@ -280,6 +402,10 @@ export class SimConsumer implements Node<ConsumerView> {
         assert(response.api === "ListOffsets", `ListOffsets answered with ${response.api}`);
         this.#fetcher.onListOffsetsResponse(now, entry.tag.partitions, response.body);
         break;
+      case "group":
+        assert(this.#group !== undefined, "a group answer without a group");
+        this.#group.onResponse(now, entry.tag.group, response);
+        break;
       default:
         assertNever(entry.tag, "request tag");
     }
@@ -289,6 +415,7 @@ export class SimConsumer implements Node<ConsumerView> {
   #onLost(now: Millis, lost: readonly InFlight<ConsumerTag>[]): void {
     for (const entry of lost) {
       if (entry.tag.type === "metadata") this.#metadata.onFailure(now);
+      else if (entry.tag.type === "group") this.#group?.lost(now, entry.tag.group);
       else this.#fetcher.lost(entry as InFlight<FetchTag | ListOffsetsTag>);
     }
     if (lost.length > 0) this.#metadata.requestUpdate("connection-lost", this.#outbox);
@@ -296,7 +423,10 @@ export class SimConsumer implements Node<ConsumerView> {
 
   nextWakeup(): Millis | undefined {
     const now = this.#lastNow;
+    if (this.#closed || this.#crashed) return undefined;
+    if (this.#pausedUntilMs !== undefined) return Math.max(now + 1, this.#pausedUntilMs);
     const candidates: (Millis | undefined)[] = [
+      this.#group?.nextWakeup(now),
       this.#network.nextDeadline(),
       this.#network.nextBackoffEnd(now),
       this.#metadata.nextWakeup(now),
@@ -311,7 +441,12 @@ export class SimConsumer implements Node<ConsumerView> {
   }
 
   view(): ConsumerView {
-    const api = { metadata: "Metadata", fetch: "Fetch", "list-offsets": "ListOffsets" } as const;
+    const api = {
+      metadata: "Metadata",
+      fetch: "Fetch",
+      "list-offsets": "ListOffsets",
+      group: "Group",
+    } as const;
     return {
       nodeId: this.#id,
       kind: "consumer",
@@ -336,10 +471,24 @@ export class SimConsumer implements Node<ConsumerView> {
       })),
       finalPolls: this.#final.view(),
       metadata: this.#metadata.view(),
+      ...(this.#group === undefined ? {} : { group: this.#groupView(this.#group) }),
+    };
+  }
+
+  #groupView(group: ConsumerGroup<ConsumerTag>): ConsumerGroupView {
+    const stamp = group.stamp();
+    return {
+      ...stamp,
+      state: this.#closed ? "closed" : group.member.state,
+      coordinator: group.member.coordinator ?? -1,
+      owned: group.member.owned.map((p) => p.key),
+      paused: this.#pausedUntilMs !== undefined,
     };
   }
 
   checkInvariants(): void {
+    if (this.#closed || this.#crashed) return;
+    this.#group?.checkInvariants();
     this.#network.checkInvariants(limits.clientInFlightPerConnectionMax);
     this.#positions.checkInvariants();
     this.#fetcher.checkInvariants();

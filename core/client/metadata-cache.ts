@@ -95,6 +95,14 @@ export class MetadataCache {
     );
   }
 
+  /** Every broker the client knows of: those Metadata named, then the bootstrap nodes. */
+  candidateNodes(): NodeId[] {
+    const candidates = [...this.#brokers];
+    for (const node of this.#config.bootstrapNodes)
+      if (!candidates.includes(node)) candidates.push(node);
+    return candidates;
+  }
+
   /** Sends a Metadata request when one is due and some node can take it. */
   maybeSend<Tag>(
     now: Millis,
@@ -104,9 +112,7 @@ export class MetadataCache {
     tag: Tag,
   ): void {
     if (!this.#due(now) || this.#topics.size === 0) return;
-    const candidates = [...this.#brokers];
-    for (const node of this.#config.bootstrapNodes)
-      if (!candidates.includes(node)) candidates.push(node);
+    const candidates = this.candidateNodes();
     // After failures the search starts further along the list (Java's leastLoadedNode starts at a
     // random offset): a client whose first nodes refuse it quickly still reaches the others.
     const start = candidates.length === 0 ? 0 : this.#failures % candidates.length;

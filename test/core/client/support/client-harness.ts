@@ -8,6 +8,7 @@ import { nodeId } from "../../../../core/ids.ts";
 import type { Effect, Input } from "../../../../core/node.ts";
 import type { ClientRequest, ClientResponse } from "../../../../core/protocol/index.ts";
 import type { FakeCluster } from "./fake-cluster.ts";
+import { type GroupAnswer, isGroupRequest } from "./fake-groups.ts";
 
 export interface HarnessClient {
   step(now: Millis, input: Input): readonly Effect[];
@@ -178,6 +179,25 @@ export class Harness {
   #onRequest(e: Extract<Event, { kind: "request" }>): void {
     const c = this.#connection(e.client, e.broker);
     if (c.broken || c.generation !== e.generation) return;
+    const groups = this.cluster.groups;
+    if (groups !== undefined && isGroupRequest(e.request)) {
+      const action = this.cluster.actionFor(this.now, e.broker, e.request);
+      if (action.type === "drop-before") {
+        this.dropConnection(e.client, e.broker);
+        return;
+      }
+      const reply = {
+        client: e.client,
+        broker: e.broker,
+        generation: e.generation,
+        correlationId: e.correlationId,
+      };
+      const answers = groups.handle(this.now, e.broker, e.request, reply);
+      if (action.type === "black-hole") return;
+      const delay = action.type === "delay" ? action.delayMs : 0;
+      this.deliverGroupAnswers(answers, delay);
+      return;
+    }
     const outcome = this.cluster.handle(this.now, e.broker, e.request);
     if (outcome.dropConnection) this.dropConnection(e.client, e.broker);
     const response = outcome.response;
@@ -209,6 +229,14 @@ export class Harness {
       }
     }
     return bytes < Math.max(1, request.body.minBytes);
+  }
+
+  /** Answers of the group coordinator (to this request or to parked ones) go back to clients. */
+  deliverGroupAnswers(answers: readonly GroupAnswer[], delayMs = 0): void {
+    for (const a of answers) {
+      const r = a.reply;
+      this.#respond(r.client, r.broker, r.generation, r.correlationId, a.response, delayMs);
+    }
   }
 
   /** Re-answers parked fetches that now have data (or whose wait is over). */
@@ -274,11 +302,15 @@ export class Harness {
       }
       const head = this.#queue[0];
       const eventAt = head?.at ?? Number.POSITIVE_INFINITY;
-      const next = Math.min(eventAt, wakeAt);
+      const groupAt = this.cluster.groups?.nextDeadline() ?? Number.POSITIVE_INFINITY;
+      const next = Math.min(eventAt, wakeAt, groupAt);
       if (next > until) break;
       if (next < this.now) throw new Error(`wakeup in the past: ${next} < ${this.now}`);
       this.now = next;
-      if (head !== undefined && eventAt <= wakeAt) {
+      if (groupAt <= eventAt && groupAt <= wakeAt) {
+        this.steps++;
+        this.deliverGroupAnswers(this.cluster.groups!.tick(this.now));
+      } else if (head !== undefined && eventAt <= wakeAt) {
         this.#queue.shift();
         this.#process(head.event);
       } else if (wakeClient !== undefined) {

@@ -22,6 +22,7 @@ import type {
   ProduceRequest,
   ProduceResponse,
 } from "../../../../core/protocol/index.ts";
+import type { FakeGroups } from "./fake-groups.ts";
 
 export interface ModelBatch {
   readonly baseOffset: number;
@@ -136,6 +137,8 @@ export class FakeCluster {
   readonly partitions = new Map<string, ModelPartition>();
   readonly topics = new Map<string, number>();
   rules: FaultRule[] = [];
+  /** The group coordinator, when a test uses groups (the harness routes group APIs to it). */
+  groups: FakeGroups | undefined = undefined;
   /** Every request the cluster received, in order. */
   readonly received: { readonly now: number; readonly to: NodeId; readonly api: string }[] = [];
 
@@ -167,17 +170,19 @@ export class FakeCluster {
     });
   }
 
-  handle(now: number, to: NodeId, request: ClientRequest): Outcome {
+  /** The first rule's action for this request (recorded as received), else a plain answer. */
+  actionFor(now: number, to: NodeId, request: ClientRequest): FaultAction {
     this.received.push({ now, to, api: request.api });
     const context = { now, to, request };
-    let action: FaultAction = { type: "answer" };
     for (const rule of this.rules) {
       const chosen = rule(context);
-      if (chosen !== undefined) {
-        action = chosen;
-        break;
-      }
+      if (chosen !== undefined) return chosen;
     }
+    return { type: "answer" };
+  }
+
+  handle(now: number, to: NodeId, request: ClientRequest): Outcome {
+    const action = this.actionFor(now, to, request);
     switch (action.type) {
       case "answer":
         return { response: this.#apply(to, request), delayMs: 0, dropConnection: false };
