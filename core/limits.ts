@@ -66,6 +66,11 @@ export const limits = {
   logCompactionKeysMax: 1_000_000,
   /** Key bytes one compaction pass maps (Kafka's log.cleaner.dedupe.buffer.size is 128 MiB). */
   logCompactionKeyBytesMax: 33_554_432,
+  /**
+   * Bytes one compressed record batch may inflate to when the broker reads its records (keys on
+   * compacted topics, compaction); past it the batch is CORRUPT_MESSAGE (a decompression bomb).
+   */
+  decompressedBatchBytesMax: 67_108_864,
   /** Consumer groups one node coordinates (a new one past it: COORDINATOR_NOT_AVAILABLE). */
   groupsPerNodeMax: 100_000,
   /** Members and pending members of all groups one node coordinates (bounds its deadlines). */

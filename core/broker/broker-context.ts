@@ -3,6 +3,7 @@
 
 import type { DiskIo } from "../disk-io.ts";
 import type { Millis } from "../ids.ts";
+import type { Codecs } from "../log/codecs.ts";
 import type { Crc32c } from "../log/crc32c.ts";
 import type { RaftCore } from "../metadata/raft/raft-core.ts";
 import type { Outbox } from "../outbox.ts";
@@ -44,6 +45,8 @@ export interface BrokerContext {
   readonly diskIo: DiskIo;
   readonly rng: Rng;
   readonly crc: Crc32c;
+  /** Record batch codecs: keys of compressed records on compacted topics, compaction. */
+  readonly codecs: Codecs;
   /** Timers on the wall clock (request timeouts, log duties). */
   readonly deadlines: Deadlines;
   /** Timers on the monotonic clock (heartbeats, sessions, replication). */

@@ -6,6 +6,7 @@ import { assert, assertNever } from "../assert.ts";
 import { DiskIo } from "../disk-io.ts";
 import type { Millis } from "../ids.ts";
 import { limits } from "../limits.ts";
+import { type Codecs, NO_CODECS } from "../log/codecs.ts";
 import type { Crc32c } from "../log/crc32c.ts";
 import { crc32c } from "../log/crc32c.ts";
 import { type RaftConfig, raftConfig } from "../metadata/raft/config.ts";
@@ -43,6 +44,8 @@ export interface BrokerOptions {
   readonly rng: Rng;
   /** CRC-32C; the runtime may inject a native one (proven equal to core's). */
   readonly crc?: Crc32c;
+  /** Record batch codecs (the runtime's); without them compressed batches are never read. */
+  readonly codecs?: Codecs;
   /** Metadata quorum timings (controller.quorum.*), e.g. shorter elections in tests. */
   readonly raftTiming?: Partial<Omit<RaftConfig, "nodeId" | "voters" | "crc">>;
   /** What ApiVersions answers when the driver does not answer it itself. */
@@ -97,6 +100,7 @@ export class Broker implements Node<BrokerView> {
       diskIo,
       rng: options.rng,
       crc,
+      codecs: options.codecs ?? NO_CODECS,
       deadlines,
       timers,
       mono,

@@ -148,7 +148,7 @@ export class ProducePurgatory {
     if (pending.acks === -1 && isrTooSmall) {
       return refuse(ErrorCode.NOT_ENOUGH_REPLICAS);
     }
-    const checked = validateProduceRecords(data.records, config, ctx.now, ctx.crc);
+    const checked = validateProduceRecords(data.records, config, ctx.now, ctx.crc, ctx.codecs);
     if (!checked.ok) return refuse(checked.error.error);
     const appended = hosted.log.appendAsLeader(ctx.now, checked.value, hosted.leaderEpoch);
     if (!appended.ok) return refuse(appended.error.error);

@@ -245,6 +245,7 @@ export class ReplicaManager {
       io: ctx.diskIo,
       outbox: ctx.outbox,
       crc: ctx.crc,
+      codecs: ctx.codecs,
       listener: {
         onDurable: () => {
           if (hosted !== undefined) this.touch(hosted);

@@ -2,17 +2,15 @@
 // it with fewer records and/or a delete horizon. Offsets never change (lastOffsetDelta and every
 // offsetDelta are kept); only records below `mapEnd`, whose keys were all mapped, are judged.
 
+import type { Codecs } from "./codecs.ts";
 import type { Crc32c } from "./crc32c.ts";
-import {
-  Compression,
-  decodeRecords,
-  encodeBatch,
-  type Record,
-  type RecordBatchHeader,
-} from "./record-batch.ts";
+import type { Record, RecordBatchHeader } from "./record-batch.ts";
+import { encodeCompressedBatch, readBatchRecords } from "./record-batch-compressed.ts";
 
 export type CleanDecision =
   | { readonly type: "keep" }
+  /** Kept whole because its records cannot be read (no codec, corrupt) or written back. */
+  | { readonly type: "opaque" }
   | { readonly type: "drop" }
   | { readonly type: "rewrite"; readonly bytes: Uint8Array };
 
@@ -24,11 +22,13 @@ export interface CleanContext {
   readonly nowMs: number;
   readonly deleteRetentionMs: number;
   /**
-   * False once the pass met a compressed batch: it may hold an older value of any key that this
+   * False once the pass met an opaque batch: it may hold an older value of any key that this
    * pass could not remove, so dropping a tombstone could bring that value back.
    */
   readonly mayDropTombstones: boolean;
   readonly crc: Crc32c;
+  /** Compressed batches are read and written back with these; without its codec a batch is opaque. */
+  readonly codecs: Codecs;
 }
 
 /** A map key for raw key bytes: one char per byte, so equal bytes give equal strings. */
@@ -42,24 +42,25 @@ export function keyString(key: Uint8Array): string {
 
 const keep: CleanDecision = { type: "keep" };
 const drop: CleanDecision = { type: "drop" };
+const opaque: CleanDecision = { type: "opaque" };
 
 /**
  * Tombstones (and transaction markers) below mapEnd get a delete horizon (now +
  * delete.retention.ms, stored in the batch as KIP-534 does) the first time a cleaning keeps them,
- * and are dropped by the first cleaning after it. Compressed batches are kept whole: core cannot
- * decode them. A batch left with no records is dropped.
+ * and are dropped by the first cleaning after it. Compressed batches are decompressed and their
+ * retained records compressed again with the same codec (opaque without it). A batch left with no
+ * records is dropped.
  */
 export function cleanBatch(
   batch: Uint8Array,
   header: RecordBatchHeader,
   ctx: CleanContext,
 ): CleanDecision {
-  if (header.compression !== Compression.none || header.recordCount === 0) return keep;
-  if (header.baseOffset >= ctx.mapEnd) return keep;
+  if (header.recordCount === 0 || header.baseOffset >= ctx.mapEnd) return keep;
   const horizonPassed =
     header.hasDeleteHorizon && ctx.nowMs >= header.baseTimestamp && ctx.mayDropTombstones;
-  const decoded = decodeRecords(batch);
-  if (!decoded.ok) return keep;
+  const decoded = readBatchRecords(batch, header, ctx.codecs);
+  if (!decoded.ok) return opaque;
   const records = decoded.value;
   if (header.isControl) {
     if (header.hasDeleteHorizon) return horizonPassed ? drop : keep;
@@ -87,7 +88,7 @@ function rewrite(
   ctx: CleanContext,
 ): CleanDecision {
   const baseTimestamp = stamp ? ctx.nowMs + ctx.deleteRetentionMs : header.baseTimestamp;
-  const bytes = encodeBatch(
+  const bytes = encodeCompressedBatch(
     {
       baseOffset: header.baseOffset,
       partitionLeaderEpoch: header.partitionLeaderEpoch,
@@ -110,7 +111,9 @@ function rewrite(
         offsetDelta: r.offsetDelta,
       })),
     },
+    header.compression,
+    ctx.codecs,
     ctx.crc,
   );
-  return { type: "rewrite", bytes };
+  return bytes.ok ? { type: "rewrite", bytes: bytes.value } : opaque;
 }

@@ -21,13 +21,8 @@ import {
 import { CLEANED_SUFFIX, OFFSET_INDEX_SUFFIX, TIME_INDEX_SUFFIX } from "./log-files.ts";
 import { concat, implausibleOutcome, reportCorrupt } from "./log-read.ts";
 import { type CompactionJob, halted, type LogContext } from "./log-state.ts";
-import {
-  Compression,
-  decodeRecords,
-  lastOffset,
-  type RecordBatchHeader,
-  readBatchHeader,
-} from "./record-batch.ts";
+import { lastOffset, type RecordBatchHeader, readBatchHeader } from "./record-batch.ts";
+import { readBatchRecords } from "./record-batch-compressed.ts";
 import { Segment } from "./segment.ts";
 import { type ScanOutcome, scanSegment } from "./segment-scan.ts";
 
@@ -95,8 +90,8 @@ interface Job extends CompactionJob {
   bytesBefore: number;
   bytesAfter: number;
   cleaned: number;
-  /** A compressed batch was met while cleaning (see CleanContext.mayDropTombstones). */
-  sawCompressed: boolean;
+  /** An opaque batch was met (see CleanContext.mayDropTombstones). */
+  sawOpaque: boolean;
 }
 
 /** Starts a compaction pass if the log is compacted, idle and dirty enough; returns whether. */
@@ -118,7 +113,7 @@ export function maybeStartCompaction(ctx: LogContext, now: Millis): boolean {
     bytesBefore: 0,
     bytesAfter: 0,
     cleaned: 0,
-    sawCompressed: false,
+    sawOpaque: false,
   };
   state.compaction = job;
   mapSegment(job, plan.mapFrom);
@@ -153,9 +148,13 @@ function mapSegment(job: Job, i: number): void {
   }
   const visit = (batch: Uint8Array, header: RecordBatchHeader) => {
     if (lastOffset(header) < plan.firstDirty || header.isControl) return true;
-    if (header.compression !== Compression.none) return true;
-    const records = decodeRecords(batch);
-    if (!records.ok) return true;
+    const records = readBatchRecords(batch, header, job.ctx.codecs);
+    if (!records.ok) {
+      // Its keys stay unmapped: cleaning keeps it whole, and keeps tombstones that may hide in it.
+      job.sawOpaque = true;
+      job.ctx.outbox.mark("log-compaction-opaque-batch");
+      return true;
+    }
     const keyBytes = records.value.reduce((sum, r) => sum + (r.key?.length ?? 0), 0);
     const full =
       job.offsetMap.size + records.value.length > limits.logCompactionKeysMax ||
@@ -262,8 +261,9 @@ function cleanSegment(job: Job, j: number): void {
     mapEnd: job.mapEnd,
     nowMs: job.now,
     deleteRetentionMs: ctx.config.deleteRetentionMs,
-    mayDropTombstones: !job.sawCompressed,
+    mayDropTombstones: !job.sawOpaque,
     crc: ctx.crc,
+    codecs: ctx.codecs,
   });
   const path = segmentPath(ctx, segment.baseOffset, CLEANED_SUFFIX);
   const output = Segment.empty(segment.baseOffset);
@@ -279,11 +279,12 @@ function cleanSegment(job: Job, j: number): void {
   };
   mutate(ctx, { type: "write", path, position: 0, bytes: new Uint8Array(0) });
   const visit = (batch: Uint8Array, header: RecordBatchHeader) => {
-    if (header.compression !== Compression.none && !header.isControl) job.sawCompressed = true;
     const decision = cleanBatch(batch, header, cleanCtx());
     if (decision.type === "drop") return true;
-    const bytes = decision.type === "keep" ? batch : decision.bytes;
-    const outHeader = decision.type === "keep" ? header : rewrittenHeader(decision.bytes);
+    if (decision.type === "opaque") job.sawOpaque = true;
+    const rewritten = decision.type === "rewrite";
+    const bytes = rewritten ? decision.bytes : batch;
+    const outHeader = rewritten ? rewrittenHeader(decision.bytes) : header;
     output.addBatch(outHeader, output.sizeBytes, ctx.config.indexIntervalBytes);
     parts.push(bytes);
     if (output.sizeBytes - flushedTo >= limits.logReadChunkBytes) flush();

@@ -5,6 +5,7 @@
 import { assert } from "../assert.ts";
 import type { DiskIo } from "../disk-io.ts";
 import type { Outbox } from "../outbox.ts";
+import type { Codecs } from "./codecs.ts";
 import type { Crc32c } from "./crc32c.ts";
 import { IndexCache } from "./index-cache.ts";
 import { LeaderEpochCache } from "./leader-epoch-cache.ts";
@@ -112,6 +113,8 @@ export interface LogContext {
   readonly io: DiskIo;
   readonly outbox: Outbox;
   readonly crc: Crc32c;
+  /** Record batch codecs for compaction (none in the simulator: compressed batches stay whole). */
+  readonly codecs: Codecs;
   readonly state: LogState;
   readonly listener: PartitionLogListener;
 }

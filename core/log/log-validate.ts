@@ -5,17 +5,18 @@
 import { ErrorCode } from "../error-codes.ts";
 import { limits } from "../limits.ts";
 import { err, ok, type Result } from "../result.ts";
+import type { Codecs } from "./codecs.ts";
 import { type Crc32c, crc32c } from "./crc32c.ts";
 import { compacts, type LogConfig } from "./log-config.ts";
 import {
   type BatchError,
   batchSizeBytes,
   Compression,
-  decodeRecords,
   lastOffset,
   type ScannedBatch,
   scanBatches,
 } from "./record-batch.ts";
+import { readBatchRecords } from "./record-batch-compressed.ts";
 
 declare const validated: unique symbol;
 
@@ -38,6 +39,12 @@ export interface AppendValidationOptions {
   /** Control batches (transaction markers) are written by coordinators, never by producers. */
   readonly allowControlBatches?: boolean;
   readonly crc?: Crc32c;
+  /**
+   * With codecs, compressed batches on compacted topics are read and their keys checked (no codec:
+   * UNSUPPORTED_COMPRESSION_TYPE). Without, they pass unread: the broker's produce validation
+   * already read them, and reading twice would cost a second decompression.
+   */
+  readonly codecs?: Codecs;
 }
 
 function reject(error: ErrorCode, message: string): AppendValidation {
@@ -65,8 +72,8 @@ function scanWhole(bytes: Uint8Array, maxBatchBytes: number, crc: Crc32c) {
 
 /**
  * What Kafka's LogValidator checks on a produce: whole batches, valid CRCs, max.message.bytes, no
- * empty or control batches from producers, and on compacted topics a key on every record.
- * Compressed batches on compacted topics are accepted unchecked (core has no codecs).
+ * empty or control batches from producers, and on compacted topics a key on every record
+ * (inside compressed batches too when `options.codecs` is given).
  */
 export function validateForAppend(
   bytes: Uint8Array,
@@ -81,11 +88,16 @@ export function validateForAppend(
     }
     if (header.recordCount === 0) return reject(ErrorCode.INVALID_RECORD, "batch with no records");
     if (!compacts(config.cleanupPolicy) || header.isControl) continue;
-    if (header.compression !== Compression.none) continue;
-    const records = decodeRecords(bytes, position);
-    if (!records.ok) return corrupt(records.error);
+    const codecs = options.codecs;
+    if (header.compression !== Compression.none && codecs === undefined) continue;
+    const records = readBatchRecords(bytes, header, codecs ?? {}, position);
+    if (!records.ok) {
+      const unsupported = records.error.type === "unsupported-codec";
+      const code = unsupported ? ErrorCode.UNSUPPORTED_COMPRESSION_TYPE : ErrorCode.CORRUPT_MESSAGE;
+      return reject(code, records.error.message);
+    }
     if (records.value.some((record) => record.key === null)) {
-      return reject(ErrorCode.INVALID_RECORD, "compacted topic requires a key on every record");
+      return reject(ErrorCode.INVALID_RECORD, "Compacted topic cannot accept message without key");
     }
   }
   return scanned;

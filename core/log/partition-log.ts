@@ -7,6 +7,7 @@ import type { DiskIo } from "../disk-io.ts";
 import type { Millis } from "../ids.ts";
 import { limits } from "../limits.ts";
 import type { Outbox } from "../outbox.ts";
+import { type Codecs, NO_CODECS } from "./codecs.ts";
 import { type Crc32c, crc32c } from "./crc32c.ts";
 import type { EpochEntry } from "./leader-epoch-cache.ts";
 import { type AppendOutcome, appendAsFollower, appendAsLeader } from "./log-append.ts";
@@ -36,6 +37,8 @@ export interface PartitionLogOptions {
   readonly outbox: Outbox;
   /** The runtime injects a native CRC-32C; the simulator keeps the TypeScript one. */
   readonly crc?: Crc32c;
+  /** Record batch codecs (the runtime's); without them compaction keeps compressed batches whole. */
+  readonly codecs?: Codecs;
   readonly listener?: PartitionLogListener;
   readonly tailCacheBytes?: number;
   readonly indexCacheEntries?: number;
@@ -94,6 +97,7 @@ export class PartitionLog {
       io: options.io,
       outbox: options.outbox,
       crc: options.crc ?? crc32c,
+      codecs: options.codecs ?? NO_CODECS,
       state: new LogState(tailCacheBytes, indexCacheEntries),
       listener: options.listener ?? {},
     };

@@ -4,6 +4,7 @@
 
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { NO_CODECS } from "../../../core/log/codecs.ts";
 import { type CleanContext, cleanBatch, keyString } from "../../../core/log/compaction-filter.ts";
 import { crc32c } from "../../../core/log/crc32c.ts";
 import { planCompaction } from "../../../core/log/log-compaction.ts";
@@ -33,6 +34,7 @@ function cleanCtx(map: Record<string, number>, mapEnd: number, nowMs = 1000): Cl
     deleteRetentionMs: DELETE_RETENTION_MS,
     mayDropTombstones: true,
     crc: crc32c,
+    codecs: NO_CODECS,
   };
 }
 
@@ -96,13 +98,13 @@ describe("cleanBatch", () => {
     expect(noDrop.type).toBe("keep");
   });
 
-  it("keeps compressed batches whole and handles control batches by horizon", () => {
+  it("keeps compressed batches whole without codecs and handles control batches by horizon", () => {
     const compressed = encodeBatch({
       compression: Compression.gzip,
       compressedRecords: new Uint8Array(8),
       records: [{ key: null, value: null }],
     });
-    expect(cleanBatch(compressed, header(compressed), cleanCtx({}, 100)).type).toBe("keep");
+    expect(cleanBatch(compressed, header(compressed), cleanCtx({}, 100)).type).toBe("opaque");
     const control = encodeBatch({
       isControl: true,
       baseOffset: 5,
