@@ -11,6 +11,7 @@ import {
   splitProperties,
 } from "../core/broker/config-parser.ts";
 import { partitionLogFactory } from "../core/broker/partition-log-adapter.ts";
+import { loadCompressionCodecs } from "./compression/compression-codecs.ts";
 import { openDataDir } from "./data-dir.ts";
 import { RuntimeDisk } from "./disk.ts";
 import { Logger, LogLevel, type LogLevelName } from "./logger.ts";
@@ -149,6 +150,7 @@ async function serve(
     config,
     rng: runtimeRng,
     crc: nativeCrc32c,
+    codecs: await loadCompressionCodecs(),
     logFactory: partitionLogFactory,
   });
   const server = new KafkaServer({ host: bindHost, port: listener.port, logger });
