@@ -187,6 +187,17 @@ export const defaultBrokerConfig: BrokerConfig = {
   explicitProperties: [],
 };
 
+/**
+ * What Kafka's single-node config/server.properties sets, and `runnel broker` without a file uses:
+ * internal topics with one replica (Kafka refuses to create them with fewer brokers than their
+ * RF) and no delay before a new group's first rebalance.
+ */
+export const singleNodeProperties: Readonly<Record<string, string>> = {
+  "offsets.topic.replication.factor": "1",
+  "transaction.state.log.replication.factor": "1",
+  "group.initial.rebalance.delay.ms": "0",
+};
+
 /** A config from overrides of the defaults (tests, the simulator); asserts it is coherent. */
 export function brokerConfig(overrides: Partial<BrokerConfig> = {}): BrokerConfig {
   const listeners = overrides.listeners ?? defaultBrokerConfig.listeners;
