@@ -4,6 +4,7 @@
 
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { assert } from "../../../core/assert.ts";
 import { NO_CODECS } from "../../../core/log/codecs.ts";
 import { type CleanContext, cleanBatch, keyString } from "../../../core/log/compaction-filter.ts";
 import { crc32c } from "../../../core/log/crc32c.ts";
@@ -13,10 +14,13 @@ import {
   decodeRecords,
   encodeBatch,
   readBatchHeader,
+  scanBatches,
   validateBatch,
 } from "../../../core/log/record-batch.ts";
+import { encodeCompressedBatch } from "../../../core/log/record-batch-compressed.ts";
 import type { TraceEvent } from "../../../core/trace.ts";
 import { LogHarness, str, text } from "./log-harness.ts";
+import { testCodecs } from "./test-codecs.ts";
 
 const DELETE_RETENTION_MS = 50;
 
@@ -230,9 +234,19 @@ class CompactionRun {
   batches: ModelBatch[] = [];
   #counter = 0;
 
-  constructor(segmentBytes: number, ratio: number, seed = 0, tailCacheBytes = 0) {
+  readonly #compression: number;
+
+  constructor(
+    segmentBytes: number,
+    ratio: number,
+    seed = 0,
+    tailCacheBytes = 0,
+    compression: number = Compression.none,
+  ) {
+    this.#compression = compression;
     this.h = LogHarness.open({
       seed,
+      codecs: testCodecs,
       config: {
         cleanupPolicy: "compact",
         segmentBytes,
@@ -252,13 +266,16 @@ class CompactionRun {
       key: `k${(step.keys + i) % 6}`,
       value: step.tombstone && i === 0 ? null : `v${this.#counter++}`,
     }));
-    h.append({
+    const input = {
       baseTimestamp: h.now,
       records: records.map((r) => ({
         key: text(r.key),
         value: r.value === null ? null : text(r.value),
       })),
-    });
+    };
+    const bytes = encodeCompressedBatch(input, this.#compression, testCodecs, crc32c);
+    assert(bytes.ok, "test codec refused");
+    h.append(bytes.value);
     this.batches.push({ baseOffset, records, horizon: null });
   }
 
@@ -310,6 +327,46 @@ describe("compaction against a brute-force model", () => {
         },
       ),
       { numRuns: 200 },
+    );
+  });
+
+  it("deduplicates keys inside compressed batches as the model does for plain ones", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 150, max: 600 }),
+        fc.double({ min: 0, max: 0.9, noNaN: true }),
+        workloadArb,
+        fc.array(fc.nat(60), { maxLength: 6 }),
+        fc.constantFrom(Compression.gzip, Compression.snappy, Compression.lz4, Compression.zstd),
+        (segmentBytes, ratio, workload, maintainAt, compression) => {
+          const run = new CompactionRun(segmentBytes, ratio, 0, 0, compression);
+          const appended: ModelRecord[] = [];
+          workload.forEach((step, i) => {
+            run.append(step);
+            appended.push(...run.batches.at(-1)!.records);
+            if (maintainAt.includes(i)) {
+              const pass = run.maintain();
+              expect(logRecords(run.h)).toEqual(flat(run.batches));
+              if (pass !== null) checkSemantics(run.h, appended, pass.cleanedUpTo);
+            }
+          });
+          run.h.now += DELETE_RETENTION_MS * 10;
+          run.maintain();
+          expect(logRecords(run.h)).toEqual(flat(run.batches));
+          // Every batch left in the log keeps the codec it was produced with.
+          let offset = run.h.log.logStartOffset;
+          for (let guard = 0; guard < 1_000; guard++) {
+            const read = run.h.read(offset);
+            if (read.type !== "records") throw new Error(read.type);
+            if (read.batchCount === 0) break;
+            for (const { header } of scanBatches(read.bytes).batches) {
+              expect(header.compression).toBe(compression);
+            }
+            offset = read.lastOffset + 1;
+          }
+        },
+      ),
+      { numRuns: 100 },
     );
   });
 

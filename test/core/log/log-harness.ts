@@ -3,6 +3,7 @@
 
 import { assert } from "../../../core/assert.ts";
 import { DiskIo } from "../../../core/disk-io.ts";
+import type { Codecs } from "../../../core/log/codecs.ts";
 import type { AppendInfo } from "../../../core/log/log-append.ts";
 import type { LogConfig } from "../../../core/log/log-config.ts";
 import type { LogReadResult } from "../../../core/log/log-read.ts";
@@ -10,17 +11,18 @@ import type { TimestampLookup } from "../../../core/log/log-timestamp.ts";
 import { validateForAppend, validateForFollowerAppend } from "../../../core/log/log-validate.ts";
 import { PartitionLog } from "../../../core/log/partition-log.ts";
 import {
-  decodeRecords,
   type EncodeBatchInput,
   encodeBatch,
   type Record,
   scanBatches,
 } from "../../../core/log/record-batch.ts";
+import { readBatchRecords } from "../../../core/log/record-batch-compressed.ts";
 import { Outbox } from "../../../core/outbox.ts";
 import type { TraceEvent } from "../../../core/trace.ts";
 import { noDiskFaults, SimDisk, type SimDiskFaults } from "../../../sim/disk.ts";
 import { DiskDriver } from "../../../sim/disk-driver.ts";
 import { testRng } from "../../support/test-rng.ts";
+import { testCodecs } from "./test-codecs.ts";
 
 export interface HarnessOptions {
   readonly config?: Partial<LogConfig>;
@@ -29,6 +31,8 @@ export interface HarnessOptions {
   readonly tailCacheBytes?: number;
   readonly indexCacheEntries?: number;
   readonly now?: number;
+  /** Codecs for compaction of compressed batches (none by default, as in the simulator). */
+  readonly codecs?: Codecs;
 }
 
 export const TOPIC = "t";
@@ -63,6 +67,7 @@ export class LogHarness {
         },
       },
       ...(options.tailCacheBytes === undefined ? {} : { tailCacheBytes: options.tailCacheBytes }),
+      ...(options.codecs === undefined ? {} : { codecs: options.codecs }),
       ...(options.indexCacheEntries === undefined
         ? {}
         : { indexCacheEntries: options.indexCacheEntries }),
@@ -206,9 +211,9 @@ export function str(bytes: Uint8Array | null): string | null {
 export function recordsOf(bytes: Uint8Array): Record[] {
   const scan = scanBatches(bytes);
   assert(scan.stop === null, `bad batches: ${scan.stop?.message}`);
-  return scan.batches.flatMap(({ position }) => {
-    const records = decodeRecords(bytes, position);
-    assert(records.ok, "undecodable batch");
+  return scan.batches.flatMap(({ position, header }) => {
+    const records = readBatchRecords(bytes, header, testCodecs, position);
+    assert(records.ok, `undecodable batch: ${records.ok ? "" : records.error.message}`);
     return records.value;
   });
 }
