@@ -1,7 +1,7 @@
 // @platformatic/kafka 2.12.1 against `runnel broker` (on Node 20, with the Promise.withResolvers
 // polyfill installed first): admin topics, a producer with keys and headers, listOffsets, and
-// reading without a group through Consumer.fetch (its assign-style call). Its group consumer
-// (consume) needs a group coordinator, not integrated yet: asserted as the current failure.
+// reading without a group through Consumer.fetch (its assign-style call), and its group consumer
+// (consume) committing offsets that a second member of the group resumes from.
 
 import "../../support/with-resolvers.mjs";
 import {
@@ -12,12 +12,13 @@ import {
   stringSerializers,
 } from "@platformatic/kafka";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { singleNodeProperties } from "../../../core/broker/config.ts";
 import { BrokerProcess } from "../../support/broker-process.ts";
 
 let broker: BrokerProcess;
 
 beforeAll(async () => {
-  broker = await BrokerProcess.start();
+  broker = await BrokerProcess.start({ overrides: singleNodeProperties });
 });
 
 afterAll(async () => {
@@ -107,18 +108,47 @@ describe("@platformatic/kafka 2.12.1", () => {
     }
   });
 
-  it("a group consumer cannot join yet: consume fails finding the group coordinator", async () => {
-    const grouped = consumer();
+  it("consumes with a group, commits, and a second member resumes at the commit", async () => {
+    const first = consumer();
+    const seen: string[] = [];
     try {
-      const failure = await grouped
-        .consume({ topics: ["plt"], mode: "earliest", autocommit: false })
-        .then(
-          () => "consume started",
-          (error: Error) => error.message,
-        );
-      expect(failure).toContain("findGroupCoordinator failed");
+      const stream = await first.consume({ topics: ["plt"], mode: "earliest", autocommit: false });
+      for await (const message of stream) {
+        seen.push(message.value);
+        if (seen.length === 100) {
+          await message.commit();
+          break;
+        }
+      }
     } finally {
-      await grouped.close(true);
+      await first.close(true);
+    }
+    expect(seen).toEqual(Array.from({ length: 100 }, (_, i) => `v${i}`));
+    const admin = new Admin({
+      clientId: "e2e-platformatic-admin",
+      bootstrapBrokers: [broker.bootstrap],
+    });
+    try {
+      const groups = await admin.describeGroups({ groups: ["e2e-platformatic"] });
+      expect(groups.get("e2e-platformatic")).toMatchObject({ state: "Empty", protocolType: "consumer" });
+    } finally {
+      await admin.close();
+    }
+    const second = consumer();
+    try {
+      const stream = await second.consume({
+        topics: ["plt"],
+        mode: "committed",
+        autocommit: false,
+      });
+      const next: string[] = [];
+      for await (const message of stream) {
+        next.push(message.value);
+        if (next.length === 5) break;
+      }
+      expect(next).toEqual(["v100", "v101", "v102", "v103", "v104"]);
+    } finally {
+      await second.close(true);
     }
   });
 });
