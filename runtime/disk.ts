@@ -7,6 +7,8 @@
 // later (never inside `submit`), draining the queue strictly in FIFO order on a macrotask; it is
 // what a node's driver uses, so that a completion never re-enters the step that issued it. Mixing
 // them is allowed only while nothing submitted is pending (asserted), so the FIFO holds either way.
+// `run` is the host's path: synchronous like `execute`, except that a sync goes off the event loop
+// with group commit (runtime/disk-pipeline.ts), later operations answered in order behind it.
 //
 // Failed fsync is sticky: Linux may drop the dirty pages it could not write and report success to
 // a later fsync, so once a sync of a file fails every later sync of it fails too (EIO) until the
@@ -22,6 +24,7 @@ import {
   type DiskResult,
   isValidDiskPath,
 } from "../core/disk.ts";
+import { type DiskDone, DiskPipeline } from "./disk-pipeline.ts";
 
 /** The synchronous node:fs calls RuntimeDisk makes; tests inject a facade to observe or fail them. */
 export type DiskFs = Pick<
@@ -31,6 +34,7 @@ export type DiskFs = Pick<
   | "readSync"
   | "writeSync"
   | "fsyncSync"
+  | "fsync"
   | "fstatSync"
   | "ftruncateSync"
   | "mkdirSync"
@@ -47,7 +51,7 @@ export interface RuntimeDiskOptions {
   readonly fs?: DiskFs;
 }
 
-export type DiskDone = (result: DiskResult) => void;
+export type { DiskDone };
 
 const DEFAULT_OPEN_FILES_MAX = 256;
 const DONE: DiskResult = { ok: true, type: "done" };
@@ -69,6 +73,11 @@ export class RuntimeDisk {
   readonly #queue: { op: DiskOp; done: DiskDone }[] = [];
   #draining = false;
   #closed = false;
+  readonly #pipeline: DiskPipeline;
+  /** The file an fsync off the loop is using: its descriptor is neither evicted nor closed. */
+  #syncingPath: string | undefined;
+  /** A descriptor whose close() waits for the fsync off the loop that still uses it. */
+  #closeAfterSync: number | undefined;
 
   constructor(dataDir: string, options: RuntimeDiskOptions = {}) {
     this.#root = dataDir;
@@ -76,6 +85,15 @@ export class RuntimeDisk {
     this.#openFilesMax = options.openFilesMax ?? DEFAULT_OPEN_FILES_MAX;
     assert(this.#openFilesMax >= 1, `openFilesMax ${this.#openFilesMax} must be >= 1`);
     this.#fs.mkdirSync(dataDir, { recursive: true });
+    this.#pipeline = new DiskPipeline({
+      runNow: (op) => this.#executeNow(op),
+      syncOffLoop: (path, done) => this.#syncOffLoop(path, done),
+    });
+  }
+
+  /** fsyncs run off the event loop, and the sync operations they answered (group commit). */
+  get groupCommitStats(): { readonly fsyncs: number; readonly syncsAnswered: number } {
+    return this.#pipeline.stats;
   }
 
   /** Descriptors currently open (for tests and metrics). */
@@ -86,7 +104,19 @@ export class RuntimeDisk {
   /** Runs `op` now, synchronously. A bad path is a bug (assert); OS failures are error values. */
   execute(op: DiskOp): DiskResult {
     assert(this.#queue.length === 0, "execute() would overtake operations already submitted");
+    assert(this.#pipeline.idle, "execute() would overtake operations still running");
     return this.#executeNow(op);
+  }
+
+  /**
+   * Runs `op` and returns its result, or returns undefined and calls `later` once every operation
+   * issued before it completed: a sync (fsync off the event loop, shared by every sync of that file
+   * issued meanwhile), or anything issued while one is pending. `later` never runs inside `run`.
+   */
+  run(op: DiskOp, later: DiskDone): DiskResult | undefined {
+    assert(this.#queue.length === 0, "run() would overtake operations already submitted");
+    assertPaths(op);
+    return this.#pipeline.run(op, later);
   }
 
   #executeNow(op: DiskOp): DiskResult {
@@ -104,6 +134,7 @@ export class RuntimeDisk {
   submit(op: DiskOp, done: DiskDone): void {
     assert(!this.#closed, "disk used after close()");
     assertPaths(op);
+    assert(this.#pipeline.idle, "submit() would overtake operations still running");
     this.#queue.push({ op, done });
     if (!this.#draining) {
       this.#draining = true;
@@ -131,7 +162,58 @@ export class RuntimeDisk {
     if (this.#closed) return;
     this.#closed = true;
     this.#queue.length = 0;
+    this.#pipeline.close();
+    const syncing = this.#syncingPath;
+    if (syncing !== undefined) {
+      // The fsync off the loop still uses this descriptor: it closes it when it returns.
+      this.#closeAfterSync = this.#open.get(syncing)?.fd;
+      this.#open.delete(syncing);
+    }
     for (const path of [...this.#open.keys()]) this.#forget(path);
+  }
+
+  /** The pipeline's fsync: sticky failures and missing files answer at once (as `#sync` does). */
+  #syncOffLoop(path: string, done: DiskDone): DiskResult | undefined {
+    assert(!this.#closed, "disk used after close()");
+    assert(this.#syncingPath === undefined, "one fsync off the loop at a time");
+    let file: OpenFile | undefined;
+    try {
+      file = this.#existing(path);
+    } catch (error) {
+      if (error instanceof AssertionFailure) throw error;
+      return toDiskError(error, { type: "sync", path });
+    }
+    if (file === undefined) return notFound(path);
+    if (this.#syncFailed.has(path)) {
+      return { ok: false, code: "EIO", message: `an earlier fsync of ${path} failed` };
+    }
+    this.#syncingPath = path;
+    this.#fs.fsync(file.fd, (error) => {
+      this.#syncingPath = undefined;
+      if (this.#closed) {
+        const fd = this.#closeAfterSync;
+        this.#closeAfterSync = undefined;
+        if (fd !== undefined) this.#fs.closeSync(fd);
+        return;
+      }
+      done(this.#afterSync(path, error));
+    });
+    return undefined;
+  }
+
+  /** The outcome of an fsync off the loop: a failure is sticky; success syncs new folder entries. */
+  #afterSync(path: string, error: Error | null): DiskResult {
+    if (error !== null) {
+      this.#syncFailed.add(path);
+      return toDiskError(error, { type: "sync", path });
+    }
+    try {
+      this.#syncDirsOf(path);
+    } catch (dirError) {
+      if (dirError instanceof AssertionFailure) throw dirError;
+      return toDiskError(dirError, { type: "sync", path });
+    }
+    return DONE;
   }
 
   #run(op: DiskOp): DiskResult {
@@ -193,7 +275,9 @@ export class RuntimeDisk {
     const file = { fd };
     this.#open.set(path, file);
     while (this.#open.size > this.#openFilesMax) {
-      const oldest = this.#open.keys().next().value as string;
+      // The descriptor an fsync off the loop is using stays open (briefly one over the bound).
+      const oldest = [...this.#open.keys()].find((p) => p !== this.#syncingPath && p !== path);
+      if (oldest === undefined) break;
       this.#forget(oldest);
     }
     return file;

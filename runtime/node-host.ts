@@ -13,6 +13,11 @@ import type { Logger } from "./logger.ts";
 
 export interface DiskExecutor {
   execute(op: DiskOp): DiskResult;
+  /**
+   * When present, used instead of execute: the result now, or undefined and `later` gets it once
+   * every operation issued before it completed (a sync off the event loop, runtime/disk.ts).
+   */
+  run?(op: DiskOp, later: (result: DiskResult) => void): DiskResult | undefined;
 }
 
 /** Where responses and closes for client connections go (the TCP server). */
@@ -102,17 +107,18 @@ export class NodeHost {
   #carryOut(effect: Effect): void {
     switch (effect.type) {
       case "disk": {
-        const result = this.#options.disk.execute(effect.op);
-        if (!result.ok) {
-          // A missing file is an answer the node asked for ("is there a checkpoint?"), not trouble.
-          const level = result.code === "ENOENT" ? "debug" : "warn";
-          this.#options.logger[level]("disk operation failed", {
-            op: effect.op.type,
-            code: result.code,
-            error: result.message,
-          });
-        }
-        this.#queue.push({ type: "disk-done", id: effect.id, result });
+        const { disk } = this.#options;
+        const { id, op } = effect;
+        const result =
+          disk.run === undefined
+            ? disk.execute(op)
+            : disk.run(op, (later) => {
+                this.#logDiskFailure(op, later);
+                this.deliver({ type: "disk-done", id, result: later });
+              });
+        if (result === undefined) return;
+        this.#logDiskFailure(op, result);
+        this.#queue.push({ type: "disk-done", id, result });
         return;
       }
       case "respond":
@@ -139,6 +145,17 @@ export class NodeHost {
       default:
         assertNever(effect, "effect");
     }
+  }
+
+  #logDiskFailure(op: DiskOp, result: DiskResult): void {
+    if (result.ok) return;
+    // A missing file is an answer the node asked for ("is there a checkpoint?"), not trouble.
+    const level = result.code === "ENOENT" ? "debug" : "warn";
+    this.#options.logger[level]("disk operation failed", {
+      op: op.type,
+      code: result.code,
+      error: result.message,
+    });
   }
 
   #trace(event: TraceEvent): void {

@@ -16,6 +16,7 @@ import {
   type DecodedRequest,
   decodeRequest,
   encodeResponse,
+  encodeResponseParts,
   type RequestHeader,
 } from "./protocol/frame.ts";
 import { FrameSplitter } from "./protocol/frame-splitter.ts";
@@ -93,7 +94,8 @@ export class KafkaServer implements ConnectionSink {
       );
     }
     connection.inFlight = undefined;
-    this.#write(connection, encodeResponse(header, response));
+    // Fetched record batches go out as the log holds them (parts, one writev), never copied.
+    for (const part of encodeResponseParts(header, response)) this.#write(connection, part);
     this.#dispatch(connection);
   }
 

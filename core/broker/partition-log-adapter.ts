@@ -128,7 +128,11 @@ class PartitionLogAdapter implements HostedLog {
       const { firstOffset, lastOffset } = producer.value;
       return ok({ firstOffset, lastOffset, recordCount: batches.recordCount, duplicate: true });
     }
-    const validated = validateForAppend(batches.bytes, this.#log.config, { crc: this.#crc });
+    // The broker scanned these bytes with their CRCs a moment ago: the log checks their framing.
+    const validated = validateForAppend(batches.bytes, this.#log.config, {
+      crc: this.#crc,
+      scanned: batches.batches,
+    });
     if (!validated.ok) return err(validated.error);
     const appended = this.#log.appendAsLeader(now, validated.value, leaderEpoch);
     if (!appended.ok) return err(appended.error);

@@ -15,9 +15,11 @@ import {
   CRC_START,
   MAGIC_V2,
   type RecordBatchHeader,
+  recordSectionOf,
   scanBatches,
 } from "../log/record-batch.ts";
 import { readBatchRecords } from "../log/record-batch-compressed.ts";
+import { walkRecordSection } from "../log/record-walk.ts";
 import { err, ok, type Result } from "../result.ts";
 import type { CheckedBatches, LogError } from "./hosted-log.ts";
 import { isCompacted, type TopicConfig } from "./topic-config.ts";
@@ -94,6 +96,9 @@ function batchProblem(
   if (header.lastOffsetDelta !== header.recordCount - 1) {
     return invalid(`lastOffsetDelta ${header.lastOffsetDelta} for ${header.recordCount} records`);
   }
+  if (header.compression === Compression.none) {
+    return uncompressedProblem(bytes, header, isCompacted(config));
+  }
   if (header.compression !== Compression.none && !isCompacted(config)) {
     // Stored and served as sent: reading them would cost a decompression per produce.
     return null;
@@ -109,6 +114,34 @@ function batchProblem(
     if (record.key === null && isCompacted(config)) {
       return invalid("Compacted topic cannot accept message without key");
     }
+  }
+  return null;
+}
+
+/** The records of an uncompressed batch, walked without building them (the produce hot path). */
+function uncompressedProblem(
+  bytes: Uint8Array,
+  header: RecordBatchHeader,
+  compacted: boolean,
+): LogError | null {
+  const walked = walkRecordSection(recordSectionOf(bytes, header), header);
+  if (!walked.ok) {
+    return {
+      error: ErrorCode.CORRUPT_MESSAGE,
+      message: `${walked.error.type}: ${walked.error.message}`,
+    };
+  }
+  const { firstOffsetGap, firstNullKey } = walked.value;
+  const keyProblem = compacted && firstNullKey !== -1;
+  // Kafka reports the first bad record: its offset is checked before its key.
+  if (firstOffsetGap !== -1 && (!keyProblem || firstOffsetGap <= firstNullKey)) {
+    return { error: ErrorCode.INVALID_RECORD, message: "inner record offsets are not sequential" };
+  }
+  if (keyProblem) {
+    return {
+      error: ErrorCode.INVALID_RECORD,
+      message: "Compacted topic cannot accept message without key",
+    };
   }
   return null;
 }

@@ -2,6 +2,7 @@
 // broker calls validateForAppend on produce, the replica fetcher validateForFollowerAppend. The log
 // appends only ValidatedRecords, so no unchecked byte reaches a segment.
 
+import { assert } from "../assert.ts";
 import { ErrorCode } from "../error-codes.ts";
 import { limits } from "../limits.ts";
 import { err, ok, type Result } from "../result.ts";
@@ -10,6 +11,7 @@ import { type Crc32c, crc32c } from "./crc32c.ts";
 import { compacts, type LogConfig } from "./log-config.ts";
 import {
   type BatchError,
+  BatchField,
   batchSizeBytes,
   Compression,
   lastOffset,
@@ -36,6 +38,11 @@ export interface AppendRejection {
 export type AppendValidation = Result<ValidatedRecords, AppendRejection>;
 
 export interface AppendValidationOptions {
+  /**
+   * These exact bytes were scanned by scanBatches (CRCs included) in this step, as the broker's
+   * produce validation does: only their framing is checked again, so each byte is CRC'd once.
+   */
+  readonly scanned?: readonly ScannedBatch[];
   /** Control batches (transaction markers) are written by coordinators, never by producers. */
   readonly allowControlBatches?: boolean;
   readonly crc?: Crc32c;
@@ -70,6 +77,26 @@ function scanWhole(bytes: Uint8Array, maxBatchBytes: number, crc: Crc32c) {
   return ok({ bytes, batches: scan.batches, recordCount } as unknown as ValidatedRecords);
 }
 
+/** Batches scanned before: they must still tile `bytes` exactly, each as long as its header says. */
+function trustScan(bytes: Uint8Array, batches: readonly ScannedBatch[], maxBatchBytes: number) {
+  if (bytes.length === 0) return reject(ErrorCode.CORRUPT_MESSAGE, "no record batches");
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let at = 0;
+  let recordCount = 0;
+  for (const { position, header } of batches) {
+    const size = batchSizeBytes(header);
+    assert(position === at && at + size <= bytes.length, `scanned batch at ${position}, not ${at}`);
+    assert(view.getInt32(at + BatchField.batchLength) === header.batchLength, "bytes changed");
+    if (size > maxBatchBytes) {
+      return reject(ErrorCode.MESSAGE_TOO_LARGE, `batch of ${size} bytes`);
+    }
+    recordCount += header.recordCount;
+    at += size;
+  }
+  assert(at === bytes.length, `scanned batches cover ${at} of ${bytes.length} bytes`);
+  return ok({ bytes, batches, recordCount } as unknown as ValidatedRecords);
+}
+
 /**
  * What Kafka's LogValidator checks on a produce: whole batches, valid CRCs, max.message.bytes, no
  * empty or control batches from producers, and on compacted topics a key on every record
@@ -80,7 +107,10 @@ export function validateForAppend(
   config: Pick<LogConfig, "maxMessageBytes" | "cleanupPolicy">,
   options: AppendValidationOptions = {},
 ): AppendValidation {
-  const scanned = scanWhole(bytes, config.maxMessageBytes, options.crc ?? crc32c);
+  const scanned =
+    options.scanned === undefined
+      ? scanWhole(bytes, config.maxMessageBytes, options.crc ?? crc32c)
+      : trustScan(bytes, options.scanned, config.maxMessageBytes);
   if (!scanned.ok) return scanned;
   for (const { header, position } of scanned.value.batches) {
     if (header.isControl && options.allowControlBatches !== true) {

@@ -99,6 +99,18 @@ function skipTaggedFields(reader: Reader, what: string): void {
  * for the socket. An ApiVersions answer to an unsupported version uses the v0 layout.
  */
 export function encodeResponse(header: RequestHeader, response: ClientResponse): Uint8Array {
+  return responseWriter(header, response).finish();
+}
+
+/**
+ * The same frame as encodeResponse, in parts to be written in order: record batches stay where
+ * the log keeps them instead of being copied into one array (a socket sends them with writev).
+ */
+export function encodeResponseParts(header: RequestHeader, response: ClientResponse): Uint8Array[] {
+  return responseWriter(header, response).finishParts();
+}
+
+function responseWriter(header: RequestHeader, response: ClientResponse): Writer {
   assert(
     ApiKey[response.api] === header.apiKey,
     `${response.api} answers api key ${header.apiKey}`,
@@ -111,7 +123,7 @@ export function encodeResponse(header: RequestHeader, response: ClientResponse):
   if (responseHeaderVersion(api, version) === 1) writer.uvarint(0);
   const codec = erasedCodec(api).response;
   writeMessage(codec.schema, version, codec.toWire(version, response.body), writer);
-  return writer.finish();
+  return writer;
 }
 
 /**

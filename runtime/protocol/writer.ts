@@ -1,5 +1,5 @@
 // A growable writer of Kafka primitives into Uint8Array chunks. Large byte fields (record
-// batches) are kept by reference and copied once, at finish(). Values out of their type's
+// batches) are kept by reference: copied once at finish(), or never with finishParts(). Values out of their type's
 // range are a bug in the caller (the core), so they fail an assert rather than wrap silently.
 
 import { assert } from "../../core/assert.ts";
@@ -178,19 +178,30 @@ export class Writer {
    * writer's first 4 bytes now hold the size of the rest. Call once.
    */
   finish(): Uint8Array {
+    const parts = this.finishParts();
+    if (parts.length === 1) return parts[0]!;
+    const out = new Uint8Array(this.flushed);
+    let at = 0;
+    for (const part of parts) {
+      out.set(part, at);
+      at += part.length;
+    }
+    assert(at === out.length, "writer chunks add up to its length");
+    return out;
+  }
+
+  /**
+   * Everything written, as consecutive parts that must be sent in order, with no copy of the
+   * referenced fields (a socket writes them with one writev). Call once, instead of finish().
+   */
+  finishParts(): Uint8Array[] {
     if (this.framed) {
       const first = this.chunks[0] ?? this.buf;
       new DataView(first.buffer, first.byteOffset, 4).setInt32(0, this.size - 4);
     }
-    if (this.chunks.length === 0) return this.buf.subarray(0, this.pos);
+    if (this.chunks.length === 0) return [this.buf.subarray(0, this.pos)];
     this.flush();
-    const out = new Uint8Array(this.flushed);
-    let at = 0;
-    for (const chunk of this.chunks) {
-      out.set(chunk, at);
-      at += chunk.length;
-    }
-    assert(at === out.length, "writer chunks add up to its length");
-    return out;
+    assert(this.pos === 0 && this.chunks.length > 0, "flushed writer keeps no pending bytes");
+    return this.chunks;
   }
 }

@@ -1,6 +1,7 @@
 // RuntimeDisk on real files in a temporary folder: the shared disk contract (sync and queued
 // variants, and with a tiny descriptor cache), then what only real files show: the fsyncs each
-// operation makes, OS error mapping, descriptor bounds, and the queued variant's ordering.
+// operation makes, OS error mapping, descriptor bounds, and the queued variant's ordering; `run`
+// (the host's path) with its fsync off the event loop, grouped, sticky on failure, safe on close.
 
 import * as nodeFs from "node:fs";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -44,6 +45,25 @@ diskContractSuite("RuntimeDisk.submit", () => contractDisk({}, true));
 diskContractSuite("RuntimeDisk with two cached descriptors", () =>
   contractDisk({ openFilesMax: 2 }, true),
 );
+diskContractSuite("RuntimeDisk.run", () => {
+  const dir = tempDir();
+  const disk = new RuntimeDisk(join(dir, "data"), { openFilesMax: 2 });
+  return {
+    submit(op) {
+      let resolve!: (result: DiskResult) => void;
+      const settled = new Promise<DiskResult>((r) => {
+        resolve = r;
+      });
+      const now = disk.run(op, resolve);
+      if (now !== undefined) resolve(now);
+      return settled;
+    },
+    close() {
+      disk.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+});
 
 /** Real fs, observed: which paths were fsynced, which descriptors are open, with injectable failures. */
 class RecordingFs {
@@ -79,6 +99,16 @@ class RecordingFs {
         this.synced.push(this.fdPaths.get(fd) ?? `fd ${fd}`);
         nodeFs.fsyncSync(fd);
       },
+      fsync: ((fd: number, callback: (error: Error | null) => void) => {
+        if (this.fail?.call === "fsync") {
+          const { error } = this.fail;
+          this.fail = null;
+          setImmediate(() => callback(error as Error));
+          return;
+        }
+        this.synced.push(this.fdPaths.get(fd) ?? `fd ${fd}`);
+        nodeFs.fsync(fd, callback);
+      }) as DiskFs["fsync"],
       writeSync: ((
         fd: number,
         buffer: Uint8Array,
@@ -276,6 +306,69 @@ describe("RuntimeDisk on real files", () => {
     disk.submit({ type: "append", path: "f", bytes: bytes(2) }, () => seen.push("never"));
     disk.close();
     await new Promise((resolve) => setImmediate(resolve));
+    expect(seen).toHaveLength(4);
+  });
+
+  /** Issues `op` through run(); resolves with its answer, noting whether it came at once. */
+  const runOp = (op: DiskOp, seen: string[], name: string) => {
+    const now = disk.run(op, (r) => seen.push(`${name}${r.ok ? "" : ` ${r.code}`}`));
+    if (now !== undefined) seen.push(`${name} now${now.ok ? "" : ` ${now.code}`}`);
+  };
+  const settle = async (seen: string[], count: number) => {
+    for (let i = 0; i < 200 && seen.length < count; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  };
+
+  it("run: a sync goes off the loop; syncs issued meanwhile share one more fsync", async () => {
+    const seen: string[] = [];
+    runOp({ type: "append", path: "t-0/a.log", bytes: bytes(1) }, seen, "w1");
+    runOp({ type: "sync", path: "t-0/a.log" }, seen, "s1");
+    runOp({ type: "append", path: "t-0/a.log", bytes: bytes(2) }, seen, "w2");
+    runOp({ type: "sync", path: "t-0/a.log" }, seen, "s2");
+    runOp({ type: "append", path: "t-0/a.log", bytes: bytes(3) }, seen, "w3");
+    runOp({ type: "sync", path: "t-0/a.log" }, seen, "s3");
+    expect(seen).toEqual(["w1 now"]);
+    // Written at once, into the page cache, while the first fsync is in flight.
+    expect([...readFileSync(join(root, "t-0", "a.log"))]).toEqual([1, 2, 3]);
+    expect(() => disk.execute({ type: "sync", path: "t-0/a.log" })).toThrow(/overtake/);
+    await settle(seen, 6);
+    expect(seen).toEqual(["w1 now", "s1", "w2", "s2", "w3", "s3"]);
+    expect(disk.groupCommitStats).toEqual({ fsyncs: 2, syncsAnswered: 3 });
+    // The first sync also made the new folder and file entries durable.
+    expect(recording.takeSynced()).toEqual(["t-0/a.log", "t-0", ".", "t-0/a.log"]);
+    expect(disk.execute({ type: "sync", path: "t-0/a.log" })).toEqual(done);
+  });
+
+  it("run: a failed fsync off the loop is sticky, and a missing file answers at once", async () => {
+    const seen: string[] = [];
+    runOp({ type: "append", path: "f", bytes: bytes(1) }, seen, "w");
+    recording.fail = { call: "fsync", error: osError("EIO") };
+    runOp({ type: "sync", path: "f" }, seen, "s1");
+    runOp({ type: "sync", path: "nothing" }, seen, "s-missing");
+    await settle(seen, 3);
+    expect(seen).toEqual(["w now", "s1 EIO", "s-missing ENOENT"]);
+    runOp({ type: "sync", path: "f" }, seen, "s2");
+    expect(seen.at(-1)).toBe("s2 now EIO");
+  });
+
+  it("run: the descriptor being fsynced is not evicted, and close() waits to close it", async () => {
+    make({ openFilesMax: 1 });
+    const seen: string[] = [];
+    runOp({ type: "append", path: "a", bytes: bytes(1) }, seen, "wa");
+    runOp({ type: "sync", path: "a" }, seen, "sa");
+    runOp({ type: "append", path: "b", bytes: bytes(2) }, seen, "wb");
+    runOp({ type: "append", path: "c", bytes: bytes(3) }, seen, "wc");
+    const fdOfA = [...recording.fdPaths].find(([, path]) => path === "a")?.[0];
+    expect(fdOfA).toBeDefined();
+    await settle(seen, 4);
+    expect(seen).toEqual(["wa now", "sa", "wb", "wc"]);
+    runOp({ type: "sync", path: "c" }, seen, "sc");
+    disk.close();
+    // The fsync in flight still holds its descriptor; it is closed once the fsync returns.
+    expect([...recording.fdPaths.values()]).toEqual(["c"]);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(recording.fdPaths.size).toBe(0);
     expect(seen).toHaveLength(4);
   });
 });

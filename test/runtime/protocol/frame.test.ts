@@ -18,6 +18,7 @@ import {
   decodeResponse,
   encodeRequest,
   encodeResponse,
+  encodeResponseParts,
   type RequestHeader,
   requestHeaderVersion,
   responseHeaderVersion,
@@ -108,6 +109,51 @@ describe("responses", () => {
       }),
       { numRuns: 20 },
     );
+  });
+});
+
+describe("responses in parts", () => {
+  it("are the same frame, with large record batches referenced rather than copied", () => {
+    const records = new Uint8Array(64 * 1024).fill(7);
+    const partition = {
+      partitionIndex: 0,
+      errorCode: 0,
+      highWatermark: 10,
+      lastStableOffset: 10,
+      logStartOffset: 0,
+      abortedTransactions: null,
+      preferredReadReplica: -1,
+      records,
+    };
+    const response: ClientResponse = {
+      api: "Fetch",
+      body: {
+        throttleTimeMs: 0,
+        errorCode: 0,
+        sessionId: 0,
+        responses: [{ topic: "t", partitions: [partition, { ...partition, partitionIndex: 1 }] }],
+      },
+    };
+    const header: RequestHeader = {
+      apiKey: ApiKey.Fetch,
+      apiVersion: 11,
+      correlationId: 5,
+      clientId: "c",
+    };
+    const parts = encodeResponseParts(header, response);
+    expect(parts.filter((part) => part === records)).toHaveLength(2);
+    const joined = new Uint8Array(parts.reduce((n, part) => n + part.length, 0));
+    let at = 0;
+    for (const part of parts) {
+      joined.set(part, at);
+      at += part.length;
+    }
+    expect(joined).toEqual(encodeResponse(header, response));
+    const small = encodeResponseParts(header, {
+      api: "Fetch",
+      body: { ...response.body, responses: [] },
+    });
+    expect(small).toHaveLength(1);
   });
 });
 
