@@ -51,8 +51,11 @@ export interface ProducerBatch {
   retryAtMs: Millis;
   /** Some attempt's outcome is unknown or came after an append: the records may be in the log. */
   maybeAppended: boolean;
-  /** The sequence number of the first record, or -1 without idempotence. */
+  /** The sequence number of the first record, or -1 without idempotence (or not yet sent). */
   baseSequence: number;
+  /** The producer identity the batch was last stamped with (-1 without idempotence). */
+  producerId: number;
+  producerEpoch: number;
   /** The record batch bytes, built at the first send and reused by every retry. */
   encoded: Uint8Array | undefined;
 }
@@ -80,19 +83,24 @@ export function newBatch(
     retryAtMs: 0,
     maybeAppended: false,
     baseSequence: NO_SEQUENCE,
+    producerId: NO_PRODUCER_ID,
+    producerEpoch: NO_PRODUCER_EPOCH,
     encoded: undefined,
   };
 }
 
-/** Builds (once) the record batch bytes: offsets are deltas from 0; the leader stamps the base. */
-export function encodedBatch(batch: ProducerBatch, identity: ProducerIdentity): Uint8Array {
+/**
+ * Builds (once per identity) the record batch bytes: offsets are deltas from 0; the leader stamps
+ * the base. An idempotent batch carries its own producer id, epoch and base sequence.
+ */
+export function encodedBatch(batch: ProducerBatch): Uint8Array {
   if (batch.encoded !== undefined) return batch.encoded;
   assert(batch.records.length > 0, `batch ${batch.id} is empty`);
   batch.closed = true;
   batch.encoded = encodeBatch({
     baseOffset: 0,
-    producerId: identity.producerId,
-    producerEpoch: identity.producerEpoch,
+    producerId: batch.producerId,
+    producerEpoch: batch.producerEpoch,
     baseSequence: batch.baseSequence,
     records: batch.records.map((r) => ({ key: r.key, value: r.value, timestamp: r.timestampMs })),
   });

@@ -5,6 +5,7 @@
 import { assert } from "../assert.ts";
 import type { Offset } from "../ids.ts";
 import { limits } from "../limits.ts";
+import type { ProducerSequence } from "./history.ts";
 
 /** One record of a send op: an integer key of the workload and a unique integer value. */
 export interface SendRecord {
@@ -13,16 +14,23 @@ export interface SendRecord {
 }
 
 /** What became of one record. `fail` means certainly not in the log; `info` means unknown. */
-export type RecordOutcome =
+export type RecordOutcome = (
   | { readonly type: "ok"; readonly offset: Offset }
   | { readonly type: "fail"; readonly error: string }
-  | { readonly type: "info"; readonly error: string };
+  | { readonly type: "info"; readonly error: string }
+) & {
+  /** Idempotent producers: the identity and sequence of the record's last attempt. */
+  readonly sequence?: ProducerSequence;
+};
 
 export interface SendCompletion {
   readonly opId: number;
   readonly type: "ok" | "fail" | "info";
   /** Every record of the op, with its offset when acknowledged (null otherwise). */
-  readonly records: readonly (SendRecord & { readonly offset: Offset | null })[];
+  readonly records: readonly (SendRecord & {
+    readonly offset: Offset | null;
+    readonly sequence?: ProducerSequence;
+  })[];
   /** Why the op is not ok (the first record's error), or null. */
   readonly error: string | null;
 }
@@ -122,7 +130,10 @@ function completion(opId: number, op: OpenOp): SendCompletion {
   });
   const records = op.records.map((r, i) => {
     const o = outcomes[i]!;
-    return { key: r.key, value: r.value, offset: o.type === "ok" ? o.offset : null };
+    const offset = o.type === "ok" ? o.offset : null;
+    return o.sequence === undefined
+      ? { key: r.key, value: r.value, offset }
+      : { key: r.key, value: r.value, offset, sequence: o.sequence };
   });
   const firstError = outcomes.find((o) => o.type !== "ok") as
     | Exclude<RecordOutcome, { type: "ok" }>

@@ -4,12 +4,11 @@
 import { assert } from "../assert.ts";
 import type { ProduceRequest, TopicProduceData } from "../protocol/index.ts";
 import type { ProducerConfig } from "./client-config.ts";
-import { encodedBatch, type ProducerBatch, type ProducerIdentity } from "./producer-batch.ts";
+import { encodedBatch, type ProducerBatch } from "./producer-batch.ts";
 
 export function buildProduceRequest(
   config: ProducerConfig,
   batches: readonly ProducerBatch[],
-  identity: ProducerIdentity,
 ): ProduceRequest {
   assert(batches.length > 0, "a Produce request needs a batch");
   const topics = new Map<string, { index: number; records: Uint8Array }[]>();
@@ -19,7 +18,7 @@ export function buildProduceRequest(
     assert(!seen.has(key), `two batches of ${key} in one request`);
     seen.add(key);
     const partitions = topics.get(batch.topic) ?? [];
-    partitions.push({ index: batch.partition, records: encodedBatch(batch, identity) });
+    partitions.push({ index: batch.partition, records: encodedBatch(batch) });
     topics.set(batch.topic, partitions);
   }
   const topicData: TopicProduceData[] = [...topics].map(([name, partitionData]) => ({

@@ -9,22 +9,20 @@ import type { ProduceResponse } from "../protocol/index.ts";
 import type { Rng } from "../rng.ts";
 import type { ProducerConfig } from "./client-config.ts";
 import { backoffMs, type ClientNetwork } from "./client-network.ts";
+import type { ProducerSequence } from "./history.ts";
 import type { MetadataCache, RefreshReason } from "./metadata-cache.ts";
 import type { PartitionQueue, RecordAccumulator } from "./producer-accumulator.ts";
-import {
-  NO_PRODUCER_IDENTITY,
-  type ProducerBatch,
-  provesNotAppended,
-  recordOffset,
-} from "./producer-batch.ts";
+import { type ProducerBatch, provesNotAppended, recordOffset } from "./producer-batch.ts";
 import type { ProducerHistory } from "./producer-history.ts";
+import type { IdempotenceTag, ProducerIdempotence } from "./producer-idempotence.ts";
 import type { RecordOutcome, SendOps } from "./producer-ops.ts";
 import { buildProduceRequest } from "./producer-request.ts";
 
 /** What the producer's requests in flight are for. */
 export type ProducerTag =
   | { readonly type: "metadata" }
-  | { readonly type: "produce"; readonly batches: readonly ProducerBatch[] };
+  | { readonly type: "produce"; readonly batches: readonly ProducerBatch[] }
+  | IdempotenceTag;
 
 const refreshOn: ReadonlyMap<number, RefreshReason> = new Map<number, RefreshReason>([
   [ErrorCode.NOT_LEADER_OR_FOLLOWER, "not-leader"],
@@ -43,6 +41,8 @@ export interface SenderParts {
   readonly ops: SendOps;
   readonly history: ProducerHistory;
   readonly outbox: Outbox;
+  /** With enable.idempotence: identity and sequences. */
+  readonly idempotence: ProducerIdempotence<ProducerTag> | undefined;
 }
 
 export class ProducerSender {
@@ -54,6 +54,7 @@ export class ProducerSender {
   readonly #ops: SendOps;
   readonly #history: ProducerHistory;
   readonly #outbox: Outbox;
+  readonly #idempotence: ProducerIdempotence<ProducerTag> | undefined;
   #drainCursor = 0;
 
   constructor(parts: SenderParts) {
@@ -65,6 +66,7 @@ export class ProducerSender {
     this.#ops = parts.ops;
     this.#history = parts.history;
     this.#outbox = parts.outbox;
+    this.#idempotence = parts.idempotence;
   }
 
   /** Batches lost with their connection (broken or timed out): outcomes unknown, retry. */
@@ -76,13 +78,27 @@ export class ProducerSender {
     }
   }
 
-  /** Kafka mutes a partition while one of its batches is in flight when max.in.flight is 1. */
+  /**
+   * Kafka mutes a partition while one of its batches is in flight when max.in.flight is 1. An
+   * idempotent producer also holds a retried batch until its partition has nothing in flight, so
+   * retries go out in sequence order.
+   */
   muted(queue: PartitionQueue): boolean {
-    return this.#config.maxInFlightRequestsPerConnection === 1 && queue.inFlight > 0;
+    if (this.#config.maxInFlightRequestsPerConnection === 1 && queue.inFlight > 0) return true;
+    if (this.#idempotence === undefined) return false;
+    if (!this.#idempotence.ready) return true;
+    const first = queue.batches[0];
+    return first !== undefined && first.attempts > 0 && queue.inFlight > 0;
   }
 
   drain(now: Millis): void {
     const queues = [...this.#accumulator.queues()];
+    if (this.#idempotence !== undefined) {
+      let inFlight = 0;
+      for (const queue of queues) inFlight += queue.inFlight;
+      this.#idempotence.maybeRenew(now, inFlight);
+      if (!this.#idempotence.ready) return;
+    }
     if (queues.length === 0) return;
     const start = this.#drainCursor++ % queues.length;
     const byLeader = new Map<NodeId, PartitionQueue[]>();
@@ -119,14 +135,21 @@ export class ProducerSender {
       const batch = this.#accumulator.sendable(now, queue);
       if (batch === undefined) continue;
       if (batches.length > 0 && bytes + batch.sizeBytes > this.#config.maxRequestSizeBytes) break;
-      batches.push(this.#accumulator.take(queue));
+      const taken = this.#accumulator.take(queue);
+      if (this.#idempotence !== undefined && !this.#idempotence.stamp(taken)) {
+        // Maybe in the log under an older epoch: resending it under the new one could duplicate.
+        this.#accumulator.landed(taken);
+        this.#settle(now, taken, { type: "info", error: "EPOCH_BUMPED" });
+        continue;
+      }
+      batches.push(taken);
       bytes += batch.sizeBytes;
     }
     return batches;
   }
 
   #sendProduce(now: Millis, leader: NodeId, batches: readonly ProducerBatch[]): void {
-    const body = buildProduceRequest(this.#config, batches, NO_PRODUCER_IDENTITY);
+    const body = buildProduceRequest(this.#config, batches);
     for (const batch of batches) batch.attempts++;
     if (this.#config.acks !== 0) {
       this.#network.send(now, this.#outbox, leader, body, "Produce", { type: "produce", batches });
@@ -174,11 +197,43 @@ export class ProducerSender {
     if (!provesNotAppended(errorCode, this.#config.acks)) batch.maybeAppended = true;
     const reason = refreshOn.get(errorCode);
     if (reason !== undefined) this.#metadata.requestUpdate(reason, this.#outbox);
+    if (this.#idempotence !== undefined && this.#onIdempotenceError(batch, errorCode)) {
+      this.#retryOrSettle(now, batch, errorName(errorCode));
+      return;
+    }
     if (isRetriable(errorCode)) {
       this.#retryOrSettle(now, batch, errorName(errorCode));
     } else {
       this.#outbox.mark("producer-non-retriable-error");
       this.settleFailed(now, batch, errorName(errorCode));
+    }
+  }
+
+  /**
+   * Java's TransactionManager.canRetry for the idempotent, non-transactional producer: true when
+   * the batch is to be retried (possibly after an epoch bump this asks for).
+   */
+  #onIdempotenceError(batch: ProducerBatch, errorCode: number): boolean {
+    const idempotence = this.#idempotence!;
+    switch (errorCode) {
+      case ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER:
+        // Not the next batch: an earlier one is being retried, so wait for it. The next batch
+        // itself: the broker has a real gap (or lost our state): bump the epoch, restart at 0.
+        if (idempotence.isNextExpected(batch)) idempotence.requestBump("out-of-order-sequence");
+        else this.#outbox.mark("producer-idempotent-out-of-order-retry");
+        return true;
+      case ErrorCode.UNKNOWN_PRODUCER_ID:
+        idempotence.requestBump("unknown-producer-id");
+        return true;
+      case ErrorCode.INVALID_PRODUCER_EPOCH:
+        // Sent under an epoch since bumped: it is resequenced. Else the broker knows a newer
+        // epoch of our id than we do: start over with a fresh id.
+        if (batch.producerEpoch === idempotence.producerEpoch) {
+          idempotence.requestReset("invalid-producer-epoch");
+        }
+        return true;
+      default:
+        return false;
     }
   }
 
@@ -204,13 +259,19 @@ export class ProducerSender {
   /** The batch will not be sent again: fail if no attempt can have appended it, else info. */
   settleFailed(now: Millis, batch: ProducerBatch, error: string): void {
     const type = batch.maybeAppended ? "info" : "fail";
+    if (this.#idempotence !== undefined && batch.baseSequence >= 0) {
+      // Its sequence is a hole now (or unresolved): later batches would be out of order.
+      this.#idempotence.requestBump("sequence-gap");
+    }
     this.#settle(now, batch, { type, error });
   }
 
   #settleAcknowledged(now: Millis, batch: ProducerBatch, baseOffset: Offset): void {
+    this.#idempotence?.acked(batch);
     batch.records.forEach((record, i) => {
       const offset = recordOffset(baseOffset, i);
-      this.settleRecord(now, record.opId, record.index, { type: "ok", offset });
+      const outcome = { type: "ok", offset, ...sequenceOf(batch, i) } as const;
+      this.settleRecord(now, record.opId, record.index, outcome);
     });
   }
 
@@ -219,11 +280,22 @@ export class ProducerSender {
     batch: ProducerBatch,
     outcome: { readonly type: "fail" | "info"; readonly error: string },
   ): void {
-    for (const record of batch.records) this.settleRecord(now, record.opId, record.index, outcome);
+    batch.records.forEach((record, i) => {
+      this.settleRecord(now, record.opId, record.index, { ...outcome, ...sequenceOf(batch, i) });
+    });
   }
 
   settleRecord(now: Millis, opId: number, index: number, outcome: RecordOutcome): void {
     const completion = this.#ops.settle(opId, index, outcome);
     if (completion !== undefined) this.#history.complete(this.#outbox, now, completion);
   }
+}
+
+/** The identity and sequence of record `i` of an idempotent batch that was sent, else nothing. */
+function sequenceOf(batch: ProducerBatch, i: number): { sequence?: ProducerSequence } {
+  if (batch.baseSequence < 0 || batch.producerId < 0) return {};
+  const sequence = (batch.baseSequence + i) % 2_147_483_648;
+  return {
+    sequence: { producerId: batch.producerId, producerEpoch: batch.producerEpoch, sequence },
+  };
 }

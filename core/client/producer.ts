@@ -15,9 +15,17 @@ import { ClientNetwork, type InFlight } from "./client-network.ts";
 import { MetadataCache, type MetadataView } from "./metadata-cache.ts";
 import { type PartitionQueue, RecordAccumulator } from "./producer-accumulator.ts";
 import { ProducerHistory } from "./producer-history.ts";
+import { ProducerIdempotence } from "./producer-idempotence.ts";
 import { SendOps, type SendRecord } from "./producer-ops.ts";
 import { type Partitioning, ProducerRouter } from "./producer-router.ts";
 import { ProducerSender, type ProducerTag } from "./producer-sender.ts";
+
+const apiNames = {
+  metadata: "Metadata",
+  produce: "Produce",
+  "init-producer-id": "InitProducerId",
+} as const;
+
 import { encodeInt, type KeyMap } from "./workload-keys.ts";
 
 export interface ProducerOptions {
@@ -69,6 +77,7 @@ export class SimProducer implements Node<ProducerView> {
   readonly #history: ProducerHistory;
   readonly #sender: ProducerSender;
   readonly #router: ProducerRouter;
+  readonly #idempotence: ProducerIdempotence<ProducerTag> | undefined;
   #lastNow: Millis = 0;
   #crashed = false;
 
@@ -80,7 +89,19 @@ export class SimProducer implements Node<ProducerView> {
     this.#network = new ClientNetwork<ProducerTag>(options.config);
     this.#metadata = new MetadataCache(options.config, options.rng);
     this.#accumulator = new RecordAccumulator(options.config);
-    this.#history = new ProducerHistory(options.processId);
+    this.#history = new ProducerHistory(options.processId, options.config.enableIdempotence);
+    this.#idempotence = options.config.enableIdempotence
+      ? new ProducerIdempotence<ProducerTag>({
+          config: this.#config,
+          rng: this.#rng,
+          network: this.#network,
+          metadata: this.#metadata,
+          outbox: this.#outbox,
+          history: this.#history,
+          wrap: (tag) => tag,
+          reserveOpId: () => this.#ops.reserveId(),
+        })
+      : undefined;
     this.#router = new ProducerRouter(
       options.partitioning ?? "key-hash",
       options.keyMap,
@@ -96,6 +117,7 @@ export class SimProducer implements Node<ProducerView> {
       ops: this.#ops,
       history: this.#history,
       outbox: this.#outbox,
+      idempotence: this.#idempotence,
     });
   }
 
@@ -224,6 +246,10 @@ export class SimProducer implements Node<ProducerView> {
         assert(response.api === "Produce", `Produce answered with ${response.api}`);
         this.#sender.onProduceResponse(now, entry.tag.batches, response.body);
         break;
+      case "init-producer-id":
+        assert(response.api === "InitProducerId", `InitProducerId answered with ${response.api}`);
+        this.#idempotence?.onInitProducerId(now, entry.tag.opId, response.body);
+        break;
       default:
         assertNever(entry.tag, "request tag");
     }
@@ -234,6 +260,10 @@ export class SimProducer implements Node<ProducerView> {
     for (const entry of lost) {
       if (entry.tag.type === "metadata") {
         this.#metadata.onFailure(now);
+        continue;
+      }
+      if (entry.tag.type === "init-producer-id") {
+        this.#idempotence?.onInitProducerId(now, entry.tag.opId, undefined);
         continue;
       }
       this.#sender.lost(now, entry.tag.batches, error);
@@ -249,6 +279,7 @@ export class SimProducer implements Node<ProducerView> {
       this.#metadata.nextWakeup(now),
       this.#accumulator.nextExpiry(this.#config.deliveryTimeoutMs),
       this.#router.nextExpiry(this.#config.deliveryTimeoutMs),
+      this.#idempotence?.nextWakeup(now),
     ];
     for (const queue of this.#accumulator.queues()) {
       const first = queue.batches[0];
@@ -267,7 +298,7 @@ export class SimProducer implements Node<ProducerView> {
     const inFlightRequests = [...this.#network.entries()].map((e) => ({
       node: e.node,
       correlationId: e.correlationId,
-      api: e.tag.type === "metadata" ? "Metadata" : "Produce",
+      api: apiNames[e.tag.type],
       sentMs: e.sentMs,
     }));
     const partitions = [...this.#accumulator.queues()].map((q) => ({
@@ -294,6 +325,7 @@ export class SimProducer implements Node<ProducerView> {
     this.#network.checkInvariants(this.#config.maxInFlightRequestsPerConnection);
     this.#accumulator.checkInvariants();
     this.#ops.checkInvariants();
+    this.#idempotence?.checkInvariants();
     const inFlight = new Map<PartitionQueue, number>();
     let records = this.#router.awaiting.length;
     for (const entry of this.#network.entries()) {

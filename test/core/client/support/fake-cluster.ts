@@ -23,6 +23,7 @@ import type {
   ProduceResponse,
 } from "../../../../core/protocol/index.ts";
 import type { FakeGroups } from "./fake-groups.ts";
+import { FakeProducerState } from "./fake-producer-state.ts";
 
 export interface ModelBatch {
   readonly baseOffset: number;
@@ -139,6 +140,8 @@ export class FakeCluster {
   rules: FaultRule[] = [];
   /** The group coordinator, when a test uses groups (the harness routes group APIs to it). */
   groups: FakeGroups | undefined = undefined;
+  /** The idempotent producers' state the leaders keep (one model for the whole fake cluster). */
+  readonly producers = new FakeProducerState();
   /** Every request the cluster received, in order. */
   readonly received: { readonly now: number; readonly to: NodeId; readonly api: string }[] = [];
 
@@ -228,6 +231,16 @@ export class FakeCluster {
         return { api: "Fetch", body: this.fetch(to, request.body) };
       case "ListOffsets":
         return { api: "ListOffsets", body: this.#listOffsets(to, request.body) };
+      case "InitProducerId":
+        return {
+          api: "InitProducerId",
+          body: {
+            throttleTimeMs: 0,
+            errorCode: ErrorCode.NONE,
+            producerId: this.producers.newProducerId(),
+            producerEpoch: 0,
+          },
+        };
       default:
         throw new Error(`fake cluster does not serve ${request.api}`);
     }
@@ -286,7 +299,22 @@ export class FakeCluster {
             };
           }
           const partition = this.partition(t.name, p.index);
-          const baseOffset = partition.append(p.records);
+          const checked = this.#checkProducer(`${t.name}-${p.index}`, p.records);
+          if (checked.type === "error") {
+            return {
+              index: p.index,
+              errorCode: checked.errorCode,
+              baseOffset: -1,
+              logAppendTimeMs: -1,
+              logStartOffset: -1,
+            };
+          }
+          const baseOffset =
+            checked.type === "duplicate" ? checked.offset : partition.append(p.records);
+          if (checked.type === "append" && checked.producer !== undefined) {
+            const pr = checked.producer;
+            this.producers.appended(pr.key, pr.pid, pr.epoch, pr.base, pr.count, baseOffset);
+          }
           return {
             index: p.index,
             errorCode,
@@ -297,6 +325,26 @@ export class FakeCluster {
         }),
       })),
     };
+  }
+
+  #checkProducer(
+    key: string,
+    records: Uint8Array,
+  ):
+    | {
+        type: "append";
+        producer?: { key: string; pid: number; epoch: number; base: number; count: number };
+      }
+    | { type: "duplicate"; offset: number }
+    | { type: "error"; errorCode: number } {
+    const scan = scanBatches(records.slice());
+    const header = scan.batches[0]?.header;
+    if (header === undefined || header.producerId < 0) return { type: "append" };
+    const count = header.lastOffsetDelta + 1;
+    const { producerId: pid, producerEpoch: epoch, baseSequence: base } = header;
+    const c = this.producers.check(key, pid, epoch, base, count);
+    if (c.type !== "append") return c;
+    return { type: "append", producer: { key, pid, epoch, base, count } };
   }
 
   /** Answers a Fetch now (the harness parks empty ones for maxWaitMs). */
@@ -425,6 +473,11 @@ export function errorResponse(request: ClientRequest, errorCode: number): Client
             partitions: [],
           })),
         },
+      };
+    case "InitProducerId":
+      return {
+        api: "InitProducerId",
+        body: { throttleTimeMs: 0, errorCode, producerId: -1, producerEpoch: -1 },
       };
     default:
       throw new Error(`no error response for ${request.api}`);
