@@ -239,4 +239,34 @@ export const mutations: readonly Mutation[] = [
       },
     ],
   },
+  {
+    name: "sequence-reset-on-retriable-error",
+    about:
+      "K10 (KAFKA-14034, redpanda#5355): the idempotent producer answers a retriable error by bumping its epoch and resending the batch from sequence 0, although the failed attempt may already be in the log",
+    workload: "idempotent",
+    patches: [
+      {
+        file: "core/client/producer-sender.ts",
+        anchor: `        return true;
+      default:
+        return false;
+    }
+  }
+`,
+        replacement: `        return true;
+      default:
+        if (isRetriable(errorCode)) idempotence.requestBump("retriable-error");
+        return false;
+    }
+  }
+`,
+      },
+      {
+        file: "core/client/producer-idempotence.ts",
+        anchor: "    if (batch.baseSequence >= 0 && batch.maybeAppended) {",
+        replacement:
+          "    if (batch.baseSequence >= 0 && batch.maybeAppended && batch.baseSequence < 0) {",
+      },
+    ],
+  },
 ];
