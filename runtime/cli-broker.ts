@@ -3,22 +3,21 @@
 // localhost:9092, data in ./data, auto topic creation on.
 
 import fs from "node:fs";
-import { Broker } from "../core/broker/broker.ts";
 import { type BrokerConfig, defaultBrokerConfig } from "../core/broker/config.ts";
 import {
   type PropertyEntry,
   parseBrokerPropertyEntries,
   splitProperties,
 } from "../core/broker/config-parser.ts";
-import { partitionLogFactory } from "../core/broker/partition-log-adapter.ts";
-import { loadCompressionCodecs } from "./compression/compression-codecs.ts";
+import {
+  type NodeNetwork,
+  type RuntimeProperties,
+  resolveNodeNetwork,
+  takeRuntimeProperties,
+} from "./cluster-config.ts";
 import { openDataDir } from "./data-dir.ts";
-import { RuntimeDisk } from "./disk.ts";
 import { Logger, LogLevel, type LogLevelName } from "./logger.ts";
-import { nativeCrc32c } from "./native-crc32c.ts";
-import { NodeHost } from "./node-host.ts";
-import { runtimeRng } from "./random.ts";
-import { KafkaServer } from "./server.ts";
+import { startNode } from "./running-node.ts";
 
 const usage = `usage: runnel broker [server.properties] [--override key=value]... [options]
 
@@ -32,7 +31,21 @@ options:
   --log-format FORMAT    text (default) or json
   --help                 show this help
 
-With no file: node.id=1, listeners=PLAINTEXT://localhost:9092, log.dirs=./data.`;
+With no file: node.id=1, listeners=PLAINTEXT://localhost:9092, log.dirs=./data.
+
+A cluster: give every node the same controller.quorum.voters (id@host:port of each node's
+CONTROLLER listener) and a CONTROLLER listener of its own, e.g. for node 1 of 3:
+  node.id=1
+  listeners=PLAINTEXT://127.0.0.1:9092,CONTROLLER://127.0.0.1:19092
+  controller.listener.names=CONTROLLER
+  controller.quorum.voters=1@127.0.0.1:19092,2@127.0.0.1:19093,3@127.0.0.1:19094
+Clients are told advertised.listeners (default: the non-controller listener). Every node must
+be a voter (process.roles=broker,controller); \`runnel cluster\` starts such a cluster locally.
+
+Stopping: SIGTERM or SIGINT runs a controlled shutdown (the controller moves this node's
+leaderships away while clients are still answered; at most runnel.controlled.shutdown.timeout.ms,
+default 30000; controlled.shutdown.enable=false skips it), then closes the listener, syncs the
+data folder and exits 0. A second signal exits at once (130).`;
 
 interface BrokerArgs {
   readonly file: string | undefined;
@@ -85,7 +98,7 @@ export function parseBrokerArgs(
 /** The config from the file (if any) and the overrides, on Kafka's defaults; errors as lines. */
 export function loadBrokerConfig(
   args: BrokerArgs,
-): { ok: true; value: BrokerConfig } | { ok: false; errors: string[] } {
+): { ok: true; value: BrokerConfig; runtime: RuntimeProperties } | { ok: false; errors: string[] } {
   const entries: PropertyEntry[] = [];
   if (args.file !== undefined) {
     let text: string;
@@ -101,8 +114,12 @@ export function loadBrokerConfig(
     entries.push(...parsed.value.filter((entry) => !overridden.has(entry.key)));
   }
   entries.push(...args.overrides);
-  const config = parseBrokerPropertyEntries(entries, defaultBrokerConfig);
-  return config.ok ? config : { ok: false, errors: config.error };
+  const split = takeRuntimeProperties(entries);
+  if (!split.ok) return { ok: false, errors: split.error };
+  const config = parseBrokerPropertyEntries(split.value.rest, defaultBrokerConfig);
+  return config.ok
+    ? { ok: true, value: config.value, runtime: split.value.runtime }
+    : { ok: false, errors: config.error };
 }
 
 export async function runBroker(args: readonly string[]): Promise<number> {
@@ -116,13 +133,19 @@ export async function runBroker(args: readonly string[]): Promise<number> {
     return 2;
   }
   const loaded = loadBrokerConfig(parsed.value);
-  if (!loaded.ok) {
+  const network = loaded.ok ? resolveNodeNetwork(loaded.value, loaded.runtime) : undefined;
+  if (!loaded.ok || network === undefined || !network.ok) {
+    const errors = !loaded.ok
+      ? loaded.errors
+      : network !== undefined && !network.ok
+        ? network.error
+        : [];
     process.stderr.write(
-      `runnel broker: bad configuration:\n${loaded.errors.map((e) => `  ${e}`).join("\n")}\n`,
+      `runnel broker: bad configuration:\n${errors.map((e) => `  ${e}`).join("\n")}\n`,
     );
     return 2;
   }
-  const config = loaded.value;
+  const config = network.value.config;
   const logger = new Logger(
     { level: parsed.value.level, json: parsed.value.json },
     { node: config.nodeId },
@@ -135,63 +158,52 @@ export async function runBroker(args: readonly string[]): Promise<number> {
     process.stderr.write(`runnel broker: ${dataDir.error}\n`);
     return 1;
   }
-  return serve(config, logger, dataDir.release);
-}
-
-async function serve(
-  config: BrokerConfig,
-  logger: Logger,
-  releaseDataDir: () => void,
-): Promise<number> {
-  const listener = config.listeners[0]!;
-  const bindHost = listener.host === "localhost" ? "127.0.0.1" : listener.host;
-  const disk = new RuntimeDisk(config.logDirs);
-  const broker = new Broker({
-    config,
-    rng: runtimeRng,
-    crc: nativeCrc32c,
-    codecs: await loadCompressionCodecs(),
-    logFactory: partitionLogFactory,
-  });
-  const server = new KafkaServer({ host: bindHost, port: listener.port, logger });
-  const host = new NodeHost(broker, { disk, connections: server, logger });
-  server.attach(host);
-  try {
-    await server.listen();
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why =
-      code === "EADDRINUSE"
-        ? "is already in use"
-        : `cannot be opened (${(error as Error).message})`;
-    process.stderr.write(`runnel broker: ${listener.host}:${listener.port} ${why}\n`);
-    disk.close();
-    releaseDataDir();
+  const started = await startNode(network.value, loaded.runtime, logger);
+  if (!started.ok) {
+    process.stderr.write(`runnel broker: ${started.error}\n`);
+    dataDir.release();
     return 1;
   }
-  host.start();
-  const advertised = config.advertisedListeners[0]!;
-  logger.info(`Runnel node ${config.nodeId} listening on ${listener.host}:${listener.port}`, {
-    data: config.logDirs,
-  });
-  logger.info(
-    `connect with any Kafka client: bootstrap.servers=${advertised.host}:${advertised.port} (e.g. kcat -b ${advertised.host}:${advertised.port} -L)`,
-  );
+  announce(network.value, logger);
   return new Promise<number>((resolve) => {
     let stopping = false;
     const stop = (signal: string) => {
-      if (stopping) process.exit(130); // a second signal: do not wait
+      if (stopping) {
+        logger.warn("second signal: exiting without waiting", { signal });
+        process.exit(130);
+      }
       stopping = true;
-      logger.info("shutting down", { signal });
-      void server.shutdown().then(() => {
-        host.stop();
-        disk.close();
-        releaseDataDir();
-        logger.info("stopped");
+      void started.value.stop(signal).then(() => {
+        dataDir.release();
         resolve(0);
       });
     };
-    process.once("SIGINT", () => stop("SIGINT"));
-    process.once("SIGTERM", () => stop("SIGTERM"));
+    process.on("SIGINT", () => stop("SIGINT"));
+    process.on("SIGTERM", () => stop("SIGTERM"));
   });
+}
+
+function announce(network: NodeNetwork, logger: Logger): void {
+  const config = network.config;
+  const client = network.client;
+  const peer = network.peer;
+  logger.info(
+    `Runnel node ${config.nodeId} (${config.processRoles.join(",")}) ${client === undefined ? "serves no clients" : `listening on ${client.host}:${client.port}`}`,
+    {
+      data: config.logDirs,
+      ...(peer === undefined
+        ? {}
+        : {
+            controller: `${peer.listen.host}:${peer.listen.port}`,
+            voters: config.controllerQuorumVoters
+              .map((v) => `${v.id}@${v.host}:${v.port}`)
+              .join(","),
+          }),
+    },
+  );
+  if (client === undefined) return;
+  const advertised = config.advertisedListeners[0]!;
+  logger.info(
+    `connect with any Kafka client: bootstrap.servers=${advertised.host}:${advertised.port} (e.g. kcat -b ${advertised.host}:${advertised.port} -L)`,
+  );
 }

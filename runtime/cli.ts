@@ -11,6 +11,10 @@ const commands: Record<string, Command> = {
     summary: "run one node (broker and controller) on the Kafka wire protocol",
     run: async (args) => (await import("./cli-broker.ts")).runBroker(args),
   },
+  cluster: {
+    summary: "run N local nodes as one cluster for development (Ctrl-C stops them all)",
+    run: async (args) => (await import("./cli-cluster.ts")).runCluster(args),
+  },
   topics: {
     summary: "create, list, describe and delete topics (like kafka-topics.sh)",
     run: async (args) => (await import("./cli-admin-topics.ts")).runTopics(args),

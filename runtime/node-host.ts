@@ -87,6 +87,23 @@ export class NodeHost {
     this.#armTimer();
   }
 
+  /**
+   * Runs an out-of-band call on the node between steps (the controlled shutdown a signal starts)
+   * and carries out the effects it returns, then whatever inputs they lead to.
+   */
+  invoke(call: (now: Millis) => readonly Effect[]): void {
+    if (this.#stopped) return;
+    assert(!this.#running, "invoke() inside a step");
+    this.#running = true;
+    try {
+      for (const effect of call(this.#clock())) this.#carryOut(effect);
+      this.#drain();
+    } finally {
+      this.#running = false;
+    }
+    this.#armTimer();
+  }
+
   stop(): void {
     this.#stopped = true;
     if (this.#timer !== undefined) clearTimeout(this.#timer);
