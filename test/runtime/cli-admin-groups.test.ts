@@ -1,8 +1,9 @@
-// `runnel groups` against a scripted coordinator (the broker has no group coordinator yet):
-// --describe joins DescribeGroups, OffsetFetch and ListOffsets into Kafka's lag table, and
-// --reset-offsets plans (dry run) or commits offsets only while the group is inactive.
+// `runnel groups` against a scripted coordinator: --describe joins DescribeGroups, OffsetFetch
+// and ListOffsets into Kafka's lag table, and --reset-offsets plans (dry run) or commits offsets
+// only while the group is inactive; then against a real broker with a kcat group's commits.
 
 import { afterEach, describe, expect, it } from "vitest";
+import { singleNodeProperties } from "../../core/broker/config.ts";
 import { ErrorCode } from "../../core/error-codes.ts";
 import type {
   ClientRequest,
@@ -11,7 +12,9 @@ import type {
 } from "../../core/protocol/index.ts";
 import { runGroups } from "../../runtime/cli-admin-groups.ts";
 import { Writer } from "../../runtime/protocol/writer.ts";
+import { BrokerProcess } from "../support/broker-process.ts";
 import { FakeBroker } from "./admin/fake-broker.ts";
+import { kcat } from "./e2e/e2e-support.ts";
 
 let fake: FakeBroker | undefined;
 
@@ -330,4 +333,62 @@ describe("runnel groups (scripted coordinator)", () => {
       "runnel groups: coordinator of group g: COORDINATOR_NOT_AVAILABLE (The coordinator is not available.)",
     );
   });
+});
+
+describe("runnel groups against a broker", () => {
+  it("lists and describes a real group with its lag, and resets it once inactive", async () => {
+    const broker = await BrokerProcess.start({ overrides: singleNodeProperties });
+    const run = async (args: string[]) => {
+      const out: string[] = [];
+      const err: string[] = [];
+      const code = await runGroups(["--bootstrap-server", broker.bootstrap, ...args], {
+        out: (line) => out.push(line),
+        err: (line) => err.push(line),
+      });
+      return { code, out, err };
+    };
+    try {
+      await kcat(broker, ["-P", "-t", "lagged", "-p", "0"], { input: "a\nb\nc\nd\n" });
+      // A group member reads to the end and commits on close (-e: exit at the end).
+      await kcat(broker, [
+        "-G",
+        "g-real",
+        "-X",
+        "auto.offset.reset=earliest",
+        "-e",
+        "-q",
+        "lagged",
+      ]);
+      await kcat(broker, ["-P", "-t", "lagged", "-p", "0"], { input: "e\nf\n" });
+      expect(await run(["--list"])).toEqual({ code: 0, out: ["g-real"], err: [] });
+      const described = await run(["--describe", "--group", "g-real"]);
+      expect(described.code).toBe(0);
+      expect(described.out[0]).toBe("Consumer group 'g-real' is Empty with 0 member(s).");
+      expect(described.out[2]?.split(/\s+/)).toEqual([
+        "g-real",
+        "lagged",
+        "0",
+        "4",
+        "6",
+        "2",
+        "-",
+        "-",
+        "-",
+      ]);
+      const reset = await run([
+        "--reset-offsets",
+        "--group",
+        "g-real",
+        "--topic",
+        "lagged",
+        "--to-earliest",
+        "--execute",
+      ]);
+      expect(reset.code).toBe(0);
+      const after = await run(["--describe", "--group", "g-real"]);
+      expect(after.out[2]?.split(/\s+/).slice(3, 6)).toEqual(["0", "6", "6"]);
+    } finally {
+      await broker.dispose();
+    }
+  }, 30_000);
 });
