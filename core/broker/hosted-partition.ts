@@ -102,10 +102,15 @@ export class HostedPartition {
   checkInvariants(): void {
     const log = this.log;
     if (log.status !== "online") return;
-    assert(log.logStartOffset <= log.highWatermark, `${this.key}: log start above HW`);
-    assert(log.highWatermark <= log.logEndOffset, `${this.key}: HW above LEO`);
-    assert(log.durableOffset <= log.logEndOffset, `${this.key}: durable offset above LEO`);
-    assert(this.leader === null || this.follower === null, `${this.key}: leader and follower`);
+    const highWatermark = log.highWatermark;
+    const logEndOffset = log.logEndOffset;
+    // Messages are built only on failure: the key and the text cost more than the comparisons.
+    if (log.logStartOffset > highWatermark) assert(false, `${this.key}: log start above HW`);
+    if (highWatermark > logEndOffset) assert(false, `${this.key}: HW above LEO`);
+    if (log.durableOffset > logEndOffset) assert(false, `${this.key}: durable offset above LEO`);
+    if (this.leader !== null && this.follower !== null) {
+      assert(false, `${this.key}: leader and follower`);
+    }
     log.checkInvariants();
     this.leader?.checkInvariants();
     this.follower?.checkInvariants();

@@ -405,10 +405,13 @@ export class ReplicaManager {
 
   checkInvariants(): void {
     for (const [key, p] of this.#hosted) {
-      assert(p.key === key && !p.removed, `hosted map holds ${key} wrongly`);
+      // Messages are built only on failure: these checks run after every step.
+      if (p.removed || p.key !== key) assert(false, `hosted map holds ${key} wrongly`);
       const registration = this.ctx.image.partition(p.topic, p.partition);
-      assert(registration !== undefined, `${key} hosted but not in the image`);
-      assert(registration.topicId === p.registration.topicId, `${key} hosts another topic id`);
+      if (registration === undefined) assert(false, `${key} hosted but not in the image`);
+      if (registration.topicId !== p.registration.topicId) {
+        assert(false, `${key} hosts another topic id`);
+      }
       p.checkInvariants();
     }
     this.produces.checkInvariants();

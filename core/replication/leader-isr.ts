@@ -234,19 +234,23 @@ export class LeaderIsr {
     });
   }
 
-  checkInvariants(key: string): void {
-    assert(
-      this.#committed.includes(this.#localId),
-      `${key}: ISR [${this.#committed}] lacks the leader`,
-    );
-    assert(
-      this.#committed.every((id) => this.#replicas.includes(id)),
-      `${key}: ISR outside the replicas`,
-    );
+  /** `key` names the partition in a failure (built only then: the checks run after every step). */
+  checkInvariants(key: () => string): void {
+    const committed = this.#committed;
+    if (!committed.includes(this.#localId)) {
+      assert(false, `${key()}: ISR [${committed}] lacks the leader`);
+    }
+    for (const id of committed) {
+      if (!this.#replicas.includes(id)) assert(false, `${key()}: ISR outside the replicas`);
+    }
     const proposal = this.#proposal.current;
     if (proposal !== null) {
-      assert(proposal.isr.includes(this.#localId), `${key}: proposal lacks the leader`);
-      assert(proposal.item.partitionEpoch <= this.#partitionEpoch, `${key}: proposal from later`);
+      if (!proposal.isr.includes(this.#localId)) {
+        assert(false, `${key()}: proposal lacks the leader`);
+      }
+      if (proposal.item.partitionEpoch > this.#partitionEpoch) {
+        assert(false, `${key()}: proposal from later`);
+      }
     }
   }
 }

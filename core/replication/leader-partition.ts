@@ -397,13 +397,23 @@ export class LeaderPartition {
 
   checkInvariants(): void {
     const log = this.#log;
-    const key = `${this.id.topic}-${this.id.partition}`;
+    // The key and the messages are built only on failure: these checks run after every step.
+    const key = () => `${this.id.topic}-${this.id.partition}`;
     this.#isr.checkInvariants(key);
-    assert(this.#highWatermark === log.highWatermark, `${key}: log HW differs from the leader's`);
-    assert(this.#highWatermark <= log.logEndOffset, `${key}: HW above the log end offset`);
-    assert(log.latestEpoch() <= this.#leaderEpoch, `${key}: log holds a newer leader epoch`);
-    assert(this.#epochStart.startOffset <= log.logEndOffset, `${key}: epoch starts past the log`);
-    assert(this.#followers.size === this.#isr.replicas.length - 1, `${key}: follower states`);
-    this.#followers.checkInvariants(this.#isr.replicas, log.logEndOffset);
+    const logEndOffset = log.logEndOffset;
+    if (this.#highWatermark !== log.highWatermark) {
+      assert(false, `${key()}: log HW differs from the leader's`);
+    }
+    if (this.#highWatermark > logEndOffset) assert(false, `${key()}: HW above the log end offset`);
+    if (log.latestEpoch() > this.#leaderEpoch) {
+      assert(false, `${key()}: log holds a newer leader epoch`);
+    }
+    if (this.#epochStart.startOffset > logEndOffset) {
+      assert(false, `${key()}: epoch starts past the log`);
+    }
+    if (this.#followers.size !== this.#isr.replicas.length - 1) {
+      assert(false, `${key()}: follower states`);
+    }
+    this.#followers.checkInvariants(this.#isr.replicas, logEndOffset);
   }
 }
