@@ -3,7 +3,11 @@
 // localhost:9092, data in ./data, auto topic creation on.
 
 import fs from "node:fs";
-import { type BrokerConfig, defaultBrokerConfig } from "../core/broker/config.ts";
+import {
+  type BrokerConfig,
+  defaultBrokerConfig,
+  singleNodeProperties,
+} from "../core/broker/config.ts";
 import {
   type PropertyEntry,
   parseBrokerPropertyEntries,
@@ -112,6 +116,12 @@ export function loadBrokerConfig(
     // An override replaces the file's value rather than repeating the key.
     const overridden = new Set(args.overrides.map((o) => o.key));
     entries.push(...parsed.value.filter((entry) => !overridden.has(entry.key)));
+  } else {
+    // No file: what Kafka's single-node server.properties sets (one-replica internal topics).
+    const overridden = new Set(args.overrides.map((o) => o.key));
+    for (const [key, value] of Object.entries(singleNodeProperties)) {
+      if (!overridden.has(key)) entries.push({ key, value });
+    }
   }
   entries.push(...args.overrides);
   const split = takeRuntimeProperties(entries);
