@@ -17,7 +17,7 @@ import {
   sync,
 } from "../groups/support/requests.ts";
 import { ClusterHarness } from "./support/cluster-harness.ts";
-import { createTopic } from "./support/cluster-ops.ts";
+import { createTopic, replicasOf } from "./support/cluster-ops.ts";
 
 const OFFSETS = "__consumer_offsets";
 const PARTITIONS = 3;
@@ -145,6 +145,42 @@ describe("groups on a cluster", () => {
     );
     const stale = call(h, coordinator, "OffsetFetch", fetchOffsets("g", null));
     expect(stale.errorCode).toBe(ErrorCode.NOT_COORDINATOR);
+  });
+
+  it("refuses commits while the offsets partition's ISR is below min.insync.replicas", () => {
+    const h = cluster(3);
+    createTopic(h, "t");
+    const coordinator = findCoordinator(h, 1, "g");
+    const partition = coordinatorPartitionFor("g", PARTITIONS);
+    fetchWhenLoaded(h, coordinator, "g", "t");
+    const altered = h.call(coordinator, "AlterConfigs", {
+      resources: [
+        {
+          resourceType: 2,
+          resourceName: OFFSETS,
+          configs: [
+            { name: "cleanup.policy", value: "compact" },
+            { name: "segment.bytes", value: "104857600" },
+            { name: "min.insync.replicas", value: "3" },
+          ],
+        },
+      ],
+      validateOnly: false,
+    });
+    expect(altered.responses[0]?.errorCode).toBe(0);
+    const follower = h.ids.find((id) => id !== coordinator) ?? 1;
+    h.crash(follower);
+    const shrunk = () =>
+      replicasOf(h, OFFSETS, partition).some((r) => r.leader === coordinator && r.isr.length === 2);
+    expect(h.runUntil(shrunk, 30_000)).toBe(true);
+    const refused = call(h, coordinator, "OffsetCommit", commit("g", [["t", 0, 1]]));
+    expect(refused.topics[0]?.partitions[0]?.errorCode).toBe(ErrorCode.COORDINATOR_NOT_AVAILABLE);
+    expect(h.marks(coordinator)).toContain("group-append-not-enough-replicas");
+    h.restart(follower);
+    const grown = () => replicasOf(h, OFFSETS, partition).every((r) => r.isr.length === 3);
+    expect(h.runUntil(grown, 30_000)).toBe(true);
+    const accepted = call(h, coordinator, "OffsetCommit", commit("g", [["t", 0, 1]]));
+    expect(accepted.topics[0]?.partitions[0]?.errorCode).toBe(0);
   });
 
   it("answers COORDINATOR_NOT_AVAILABLE until enough brokers are alive for the offsets topic", () => {
