@@ -234,22 +234,24 @@ export class LeaderIsr {
     });
   }
 
-  /** `key` names the partition in a failure (built only then: the checks run after every step). */
-  checkInvariants(key: () => string): void {
+  checkInvariants(): void {
+    // Messages are built only on failure: the checks run after every step.
+    const key = this.#id;
     const committed = this.#committed;
     if (!committed.includes(this.#localId)) {
-      assert(false, `${key()}: ISR [${committed}] lacks the leader`);
+      assert(false, `${key.topic}-${key.partition}: ISR [${committed}] lacks the leader`);
     }
     for (const id of committed) {
-      if (!this.#replicas.includes(id)) assert(false, `${key()}: ISR outside the replicas`);
+      if (!this.#replicas.includes(id))
+        assert(false, `${key.topic}-${key.partition}: ISR outside the replicas`);
     }
     const proposal = this.#proposal.current;
     if (proposal !== null) {
       if (!proposal.isr.includes(this.#localId)) {
-        assert(false, `${key()}: proposal lacks the leader`);
+        assert(false, `${key.topic}-${key.partition}: proposal lacks the leader`);
       }
       if (proposal.item.partitionEpoch > this.#partitionEpoch) {
-        assert(false, `${key()}: proposal from later`);
+        assert(false, `${key.topic}-${key.partition}: proposal from later`);
       }
     }
   }

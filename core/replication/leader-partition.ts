@@ -397,22 +397,23 @@ export class LeaderPartition {
 
   checkInvariants(): void {
     const log = this.#log;
-    // The key and the messages are built only on failure: these checks run after every step.
-    const key = () => `${this.id.topic}-${this.id.partition}`;
-    this.#isr.checkInvariants(key);
+    // Messages are built only on failure: these checks run after every step.
+    const id = this.id;
+    this.#isr.checkInvariants();
     const logEndOffset = log.logEndOffset;
     if (this.#highWatermark !== log.highWatermark) {
-      assert(false, `${key()}: log HW differs from the leader's`);
+      assert(false, `${id.topic}-${id.partition}: log HW differs from the leader's`);
     }
-    if (this.#highWatermark > logEndOffset) assert(false, `${key()}: HW above the log end offset`);
+    if (this.#highWatermark > logEndOffset)
+      assert(false, `${id.topic}-${id.partition}: HW above the log end offset`);
     if (log.latestEpoch() > this.#leaderEpoch) {
-      assert(false, `${key()}: log holds a newer leader epoch`);
+      assert(false, `${id.topic}-${id.partition}: log holds a newer leader epoch`);
     }
     if (this.#epochStart.startOffset > logEndOffset) {
-      assert(false, `${key()}: epoch starts past the log`);
+      assert(false, `${id.topic}-${id.partition}: epoch starts past the log`);
     }
     if (this.#followers.size !== this.#isr.replicas.length - 1) {
-      assert(false, `${key()}: follower states`);
+      assert(false, `${id.topic}-${id.partition}: follower states`);
     }
     this.#followers.checkInvariants(this.#isr.replicas, logEndOffset);
   }
