@@ -3,6 +3,7 @@
 // scenario's arguments are exactly what scenarioArgs prints, so replay commands parse back.
 
 import { FsyncBeforeAck } from "../core/broker/config.ts";
+import { workloadKinds } from "../core/client/workload-kinds.ts";
 import { err, ok, type Result } from "../core/result.ts";
 import { type FaultKind, faultKinds } from "./faults.ts";
 import { parseSeed, type Seed } from "./prng.ts";
@@ -181,6 +182,13 @@ function applyFlag(
         const v = need(flag);
         if (v !== "light" && v !== "heavy") return "--profile is light or heavy";
         base.profile = v;
+        return undefined;
+      }
+      case "--workload": {
+        const v = need(flag);
+        const kind = workloadKinds.find((k) => k === v);
+        if (kind === undefined) return `--workload is ${workloadKinds.join(", ")}`;
+        base.workload = kind;
         return undefined;
       }
       case "--acks": {

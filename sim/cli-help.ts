@@ -22,7 +22,8 @@ run:
   --nodes 1|3|5             brokers (default 1). With 3 to 9: a cluster of combined brokers
                             (broker + controller), RF 3, min.insync.replicas 2, acks=all, under
                             the cluster fault contract; it takes --seed/--seeds, --jobs, --duration,
-                            --liveness-bound, --profile, --partitions, --trace, --check-determinism,
+                            --liveness-bound, --profile, --workload, --partitions, --trace,
+                            --check-determinism,
                             --quiet, --faults none|kind,..., and --rf <n>, --min-isr <n>, --unclean
                             (unclean.leader.election.enable: the loss it causes is excused there)
   --check-determinism       run each seed twice; differing traces name the first divergent event
@@ -31,6 +32,12 @@ run:
 
 workload and durability:
   --profile light|heavy     light: ~20 produce + 20 fetch requests/s; heavy: ~400 each (default light)
+  --workload default|groups|idempotent
+                            default: Jepsen's workload (consumers assign); groups: consumers are
+                            members of 2 consumer groups (eager range; cooperative-sticky with
+                            auto-commit; one static member each) that subscribe, commit after
+                            polls, pause past the session timeout, close and crash; idempotent:
+                            producers with enable.idempotence retrying across failovers
   --acks all|1|0            producer acks (default all)
   --fsync none|acks-all|acks-all-and-1
                             runnel.fsync.before.ack (default acks-all)
@@ -51,7 +58,8 @@ faults:
   --ops '<ms> s<slot> <op>; ...'
                             exactly these client operations instead of the seed's workload:
                             start, crash, poll, send <key>=<value>,..., assign <keys>,
-                            assign-from-start <keys>
+                            assign-from-start <keys>, subscribe <topics>, commit, close,
+                            pause <ms>
 
 failures:
   --trace <file.ndjson>     write the trace (runnel view <file> shows it)

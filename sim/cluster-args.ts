@@ -1,6 +1,7 @@
 // Command-line arguments of cluster runs (the part of `runnel sim` that --nodes 3/5 selects): the
 // seed or a range of seeds, and the scenario fields clusterArgs prints. Bad input is a value.
 
+import { workloadKinds } from "../core/client/workload-kinds.ts";
 import { err, ok, type Result } from "../core/result.ts";
 import {
   type ClusterScenario,
@@ -69,6 +70,14 @@ export function parseClusterArgs(argv: readonly string[]): Result<ClusterArgs, s
         if (value !== "light" && value !== "heavy") return err(`--profile ${value}`);
         o.profile = next() as "light" | "heavy";
         break;
+      case "--workload": {
+        const kind = workloadKinds.find((k) => k === value);
+        if (kind === undefined)
+          return err(`--workload ${value}: one of ${workloadKinds.join(", ")}`);
+        o.workload = kind;
+        next();
+        break;
+      }
       case "--partitions":
         o.partitions = Number(next());
         break;

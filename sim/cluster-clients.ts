@@ -9,6 +9,7 @@ import { SimConsumer } from "../core/client/consumer.ts";
 import { SimProducer } from "../core/client/producer.ts";
 import type { WorkloadEvent } from "../core/client/workload.ts";
 import type { KeyMap } from "../core/client/workload-keys.ts";
+import { slotConsumerConfig } from "../core/client/workload-kinds.ts";
 import type { Millis, NodeId } from "../core/ids.ts";
 import type { Effect, Input, Node, NodeView } from "../core/node.ts";
 import type { Rng } from "../core/rng.ts";
@@ -144,7 +145,7 @@ export class ClusterClientNode implements Node<ClusterClientView> {
       const config = producerConfig({ ...layout.workload.producerConfig, ...common, acks: -1 });
       return { kind, node: new SimProducer({ nodeId: id, processId, config, keyMap, rng }) };
     }
-    const config = consumerConfig({ ...layout.workload.consumerConfig, ...common });
+    const config = consumerConfig({ ...slotConsumerConfig(layout.workload, slot), ...common });
     return { kind, node: new SimConsumer({ nodeId: id, processId, config, keyMap, rng }) };
   }
 

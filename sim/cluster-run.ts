@@ -315,6 +315,8 @@ function brokerSpec(
     // Faults last seconds in a run of a minute: ISR changes and rebalances must fit in it.
     replicaLagTimeMaxMs: 10_000,
     leaderImbalanceCheckIntervalMs: 10_000,
+    // Only the groups workload creates it: a few partitions keep its replication light.
+    offsetsTopicNumPartitions: 4,
   });
   return {
     id,

@@ -4,6 +4,11 @@
 
 import { assert } from "../core/assert.ts";
 import { type WorkloadParams, workloadProfiles } from "../core/client/workload.ts";
+import {
+  type WorkloadKind,
+  withWorkloadKind,
+  workloadKinds,
+} from "../core/client/workload-kinds.ts";
 import { type NodeId, nodeId } from "../core/ids.ts";
 import { type FaultKind, faultKinds, type ScheduledFault } from "./faults.ts";
 import { formatSeed, type Seed } from "./prng.ts";
@@ -31,6 +36,8 @@ export interface ClusterScenario {
   /** How long the workload runs (ms); faults strike in its first 60%. */
   readonly durationMs: number;
   readonly profile: ClusterProfile;
+  /** default: Jepsen's assign workload; groups: consumer groups; idempotent: idempotent producers. */
+  readonly workload: WorkloadKind;
   readonly partitions: number;
   readonly replicationFactor: number;
   readonly minInsyncReplicas: number;
@@ -45,6 +52,7 @@ export const defaultClusterScenario: Omit<ClusterScenario, "seed"> = {
   nodes: 3,
   durationMs: 60_000,
   profile: "light",
+  workload: "default",
   partitions: 6,
   replicationFactor: 3,
   minInsyncReplicas: 2,
@@ -62,6 +70,7 @@ export function clusterScenario(
   assert(s.replicationFactor >= 1 && s.replicationFactor <= s.nodes, "RF within the brokers");
   assert(s.minInsyncReplicas >= 1 && s.minInsyncReplicas <= s.replicationFactor, "min ISR <= RF");
   assert(s.durationMs >= 1_000 && s.partitions >= 1 && s.partitions <= 64, "duration, partitions");
+  assert(workloadKinds.includes(s.workload), `unknown workload ${s.workload}`);
   if (s.faults.mode === "kinds") {
     for (const kind of s.faults.kinds) assert(faultKinds.includes(kind), `unknown kind ${kind}`);
   }
@@ -94,7 +103,7 @@ export const clusterClient = (slot: number): NodeId => nodeId(1001 + slot);
 
 export function clusterLayout(s: ClusterScenario): ClusterLayout {
   const setupMs = Math.min(CLUSTER_SETUP_MS, Math.floor(s.durationMs / 4));
-  const profile = workloadProfiles[s.profile](s.durationMs - setupMs);
+  const profile = withWorkloadKind(workloadProfiles[s.profile](s.durationMs - setupMs), s.workload);
   const workload: WorkloadParams = {
     ...profile,
     startMs: setupMs,
@@ -120,6 +129,7 @@ export function clusterArgs(s: ClusterScenario): string[] {
   const args = ["--nodes", String(s.nodes)];
   if (s.durationMs !== d.durationMs) args.push("--duration", `${s.durationMs}ms`);
   if (s.profile !== d.profile) args.push("--profile", s.profile);
+  if (s.workload !== d.workload) args.push("--workload", s.workload);
   if (s.partitions !== d.partitions) args.push("--partitions", String(s.partitions));
   if (s.replicationFactor !== d.replicationFactor) args.push("--rf", String(s.replicationFactor));
   if (s.minInsyncReplicas !== d.minInsyncReplicas) {

@@ -1,5 +1,6 @@
 // The client operations of a run as explicit data (what the shrinker removes, what a replay command
-// carries): `120 s0 send 3=17,4=18; 200 s2 poll; 400 s0 crash; 1400 s0 start`. Invariant: any
+// carries): `120 s0 send 3=17,4=18; 200 s2 poll; 400 s0 crash; 1400 s0 start`; group members add
+// `0 s3 subscribe jepsen-0; 210 s3 commit; 900 s3 pause 8000; 950 s3 close`. Invariant: any
 // subset of a valid list is valid (a command for a client that is not running is dropped), and
 // parseOps(formatOps(ops)) gives back ops exactly.
 
@@ -24,7 +25,11 @@ export type PlannedOp =
       readonly type: "assign";
       readonly keys: readonly number[];
       readonly seekToBeginning: boolean;
-    });
+    })
+  | (OpBase & { readonly type: "subscribe"; readonly topics: readonly string[] })
+  | (OpBase & { readonly type: "commit" })
+  | (OpBase & { readonly type: "close" })
+  | (OpBase & { readonly type: "pause"; readonly durationMs: number });
 
 /** The workload's events until it ends, as planned ops (process ids are handed out at run time). */
 export function workloadOps(workload: Workload): PlannedOp[] {
@@ -49,11 +54,20 @@ function toOp(event: WorkloadEvent): PlannedOp {
     case "consumer": {
       const c = event.command;
       if (c.type === "poll") return { atMs: event.atMs, slot: event.slot, type: "poll" };
-      if (c.type === "assign") {
-        const { keys, seekToBeginning } = c;
-        return { atMs: event.atMs, slot: event.slot, type: "assign", keys, seekToBeginning };
+      const base = { atMs: event.atMs, slot: event.slot };
+      switch (c.type) {
+        case "assign":
+          return { ...base, type: "assign", keys: c.keys, seekToBeginning: c.seekToBeginning };
+        case "subscribe":
+          return { ...base, type: "subscribe", topics: c.topics };
+        case "commit":
+        case "close":
+          return { ...base, type: c.type };
+        case "pause":
+          return { ...base, type: "pause", durationMs: c.durationMs };
+        default:
+          throw new Error(`the workload does not plan consumer command ${c.type}`);
       }
-      throw new Error(`the workload does not plan consumer command ${c.type}`);
     }
     default:
       return assertNever(event, "workload event");
@@ -66,7 +80,13 @@ export function formatOp(op: PlannedOp): string {
     case "start":
     case "crash":
     case "poll":
+    case "commit":
+    case "close":
       return `${head} ${op.type}`;
+    case "subscribe":
+      return `${head} subscribe ${op.topics.join(",")}`;
+    case "pause":
+      return `${head} pause ${op.durationMs}`;
     case "send":
       return `${head} send ${op.records.map((r) => `${r.key}=${r.value}`).join(",")}`;
     case "assign":
@@ -94,7 +114,19 @@ export function parseOp(text: string): PlannedOp | undefined {
     case "start":
     case "crash":
     case "poll":
+    case "commit":
+    case "close":
       return arg === undefined ? { ...base, type: verb } : undefined;
+    case "subscribe": {
+      const topics = (arg ?? "").split(",");
+      if (topics.some((t) => !/^[\w.-]+$/.test(t))) return undefined;
+      return { ...base, type: "subscribe", topics };
+    }
+    case "pause": {
+      const durationMs = Number(arg);
+      if (arg === undefined || !/^\d+$/.test(arg) || durationMs < 1) return undefined;
+      return { ...base, type: "pause", durationMs };
+    }
     case "send": {
       const records: SendRecord[] = [];
       for (const pair of (arg ?? "").split(",")) {

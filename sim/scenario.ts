@@ -4,6 +4,7 @@
 
 import { assert } from "../core/assert.ts";
 import { FsyncBeforeAck } from "../core/broker/config.ts";
+import { type WorkloadKind, workloadKinds } from "../core/client/workload-kinds.ts";
 import { type FaultKind, faultKinds, type ScheduledFault } from "./faults.ts";
 import { formatSeed, type Seed } from "./prng.ts";
 import { formatSchedule } from "./scenario-faults.ts";
@@ -37,6 +38,8 @@ export interface SimScenario {
   /** How long the workload runs (ms); faults strike in its first 60%, then the broker is healed. */
   readonly durationMs: number;
   readonly profile: ProfileName;
+  /** default: Jepsen's assign workload; groups: consumer groups; idempotent: idempotent producers. */
+  readonly workload: WorkloadKind;
   readonly acks: AcksSetting;
   /** runnel.fsync.before.ack. */
   readonly fsync: FsyncBeforeAck;
@@ -62,6 +65,7 @@ export const defaultScenario: Omit<SimScenario, "seed"> = {
   nodes: 1,
   durationMs: 60_000,
   profile: "light",
+  workload: "default",
   acks: "all",
   fsync: FsyncBeforeAck.acksAll,
   flushMessages: null,
@@ -88,6 +92,7 @@ export function checkScenario(s: SimScenario): void {
   assert(s.flushMessages === null || s.flushMessages >= 1, "flush.messages >= 1");
   assert(s.flushMs === null || s.flushMs >= 0, "flush.ms >= 0");
   assert(s.livenessBoundMs >= 1_000, "liveness bound >= 1 s");
+  assert(workloadKinds.includes(s.workload), `unknown workload ${s.workload}`);
   for (const kind of s.weatherOff) assert(faultKinds.includes(kind), `unknown kind ${kind}`);
 }
 
@@ -112,6 +117,7 @@ export function scenarioArgs(s: SimScenario): string[] {
   const args: string[] = [];
   if (s.durationMs !== d.durationMs) args.push("--duration", `${s.durationMs}ms`);
   if (s.profile !== d.profile) args.push("--profile", s.profile);
+  if (s.workload !== d.workload) args.push("--workload", s.workload);
   if (s.drawSettings) args.push("--draw-settings");
   else {
     if (s.acks !== d.acks) args.push("--acks", s.acks);

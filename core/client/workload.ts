@@ -25,6 +25,7 @@ import type { ProcessId } from "./history.ts";
 import type { ProducerCommand } from "./producer.ts";
 import type { SendRecord } from "./producer-ops.ts";
 import { KeyMap, type KeyMapConfig } from "./workload-keys.ts";
+import { type GroupWorkloadParams, slotGroup, type WorkloadKind } from "./workload-kinds.ts";
 
 export interface WorkloadParams {
   readonly keys: KeyMapConfig;
@@ -47,6 +48,10 @@ export interface WorkloadParams {
   /** Suggested client settings for this profile (the simulator may override them). */
   readonly producerConfig: Partial<ProducerConfig>;
   readonly consumerConfig: Partial<ConsumerConfig>;
+  /** The workload kind (workload-kinds.ts); absent: the default Jepsen workload. */
+  readonly kind?: WorkloadKind;
+  /** Groups workload: how consumers form groups and what befalls them. */
+  readonly groups?: GroupWorkloadParams;
 }
 
 export type ClientKind = "producer" | "consumer";
@@ -132,8 +137,10 @@ export const workloadProfiles = {
   }),
 } as const;
 
-type Stream = "send" | "poll" | "assign" | "crash";
-const streams: readonly Stream[] = ["send", "poll", "assign", "crash"];
+type Stream = "send" | "poll" | "assign" | "crash" | "pause" | "close";
+const streams: readonly Stream[] = ["send", "poll", "assign", "crash", "pause", "close"];
+/** A closed consumer process is torn down this long after close() (its LeaveGroup goes out). */
+const closeTeardownMs = 100;
 
 export class Workload {
   readonly params: WorkloadParams;
@@ -145,6 +152,8 @@ export class Workload {
   /** Slots that are down, with the time they restart. */
   readonly #restartAt = new Map<number, Millis>();
   readonly #pending: WorkloadEvent[] = [];
+  /** Events due later than the one that caused them (a close's teardown), by time. */
+  readonly #later: WorkloadEvent[] = [];
   #nextValue = 0;
   #nextProcessId = 0;
   #started = false;
@@ -178,6 +187,8 @@ export class Workload {
     if (stream === "send") return p.sendsPerSecond;
     if (stream === "poll") return p.consumers === 0 ? 0 : p.pollsPerSecond;
     if (stream === "assign") return p.consumers === 0 ? 0 : p.assignsPerSecond;
+    if (stream === "pause") return p.consumers === 0 ? 0 : (p.groups?.pausesPerSecond ?? 0);
+    if (stream === "close") return p.consumers === 0 ? 0 : (p.groups?.closesPerSecond ?? 0);
     return p.crashesPerSecond;
   }
 
@@ -197,6 +208,12 @@ export class Workload {
       if (queued !== undefined) return queued;
       const restart = this.#earliestRestart();
       const [stream, at] = this.#earliestStream();
+      const later = this.#later[0];
+      if (later !== undefined && later.atMs <= at && later.atMs <= (restart?.atMs ?? at)) {
+        this.#later.shift();
+        if (later.atMs < this.#endMs) return later;
+        continue;
+      }
       if (restart !== undefined && restart.atMs <= at && restart.atMs < this.#endMs) {
         this.#restartAt.delete(restart.slot);
         this.#start(restart.slot, restart.atMs);
@@ -217,10 +234,14 @@ export class Workload {
   #start(slot: number, atMs: Millis): void {
     const client = { slot, kind: this.kindOf(slot) };
     this.#pending.push({ type: "start-client", atMs, client, processId: this.#nextProcessId++ });
-    if (client.kind === "consumer") {
-      const command = { type: "assign", keys: this.keyMap.keys(), seekToBeginning: false } as const;
-      this.#pending.push({ type: "consumer", atMs, slot, command });
+    if (client.kind !== "consumer") return;
+    if (slotGroup(this.params, slot) !== undefined) {
+      const topics = this.keyMap.topics().map((t) => t.name);
+      this.#pending.push({ type: "consumer", atMs, slot, command: { type: "subscribe", topics } });
+      return;
     }
+    const command = { type: "assign", keys: this.keyMap.keys(), seekToBeginning: false } as const;
+    this.#pending.push({ type: "consumer", atMs, slot, command });
   }
 
   #earliestRestart(): { slot: number; atMs: Millis } | undefined {
@@ -266,8 +287,36 @@ export class Workload {
       }
       case "poll": {
         const slot = this.#pick("consumer", "workload-poll-consumer");
-        if (slot !== undefined)
-          this.#pending.push({ type: "consumer", atMs, slot, command: { type: "poll" } });
+        if (slot === undefined) return;
+        this.#pending.push({ type: "consumer", atMs, slot, command: { type: "poll" } });
+        // Jepsen commits after a subscribed poll; here what was consumed before this one.
+        const group = slotGroup(this.params, slot);
+        if (group !== undefined && !group.autoCommit) {
+          this.#pending.push({ type: "consumer", atMs, slot, command: { type: "commit" } });
+        }
+        return;
+      }
+      case "pause": {
+        const slot = this.#pick("consumer", "workload-pause-consumer");
+        const longMs = this.params.groups?.longPauseMs ?? 0;
+        if (slot === undefined || longMs <= 0) return;
+        const long = this.#rng.chance("workload-pause-long", 0.5);
+        const durationMs = long ? longMs : Math.max(1, Math.round(longMs / 8));
+        this.#pending.push({
+          type: "consumer",
+          atMs,
+          slot,
+          command: { type: "pause", durationMs },
+        });
+        return;
+      }
+      case "close": {
+        const slot = this.#pick("consumer", "workload-close-consumer");
+        if (slot === undefined) return;
+        this.#pending.push({ type: "consumer", atMs, slot, command: { type: "close" } });
+        const client = { slot, kind: "consumer" } as const;
+        this.#addLater({ type: "crash-client", atMs: atMs + closeTeardownMs, client });
+        this.#restartAt.set(slot, atMs + Math.max(this.params.restartDelayMs, closeTeardownMs + 1));
         return;
       }
       case "assign": {
@@ -293,6 +342,12 @@ export class Workload {
         this.#restartAt.set(slot, atMs + this.params.restartDelayMs);
       }
     }
+  }
+
+  #addLater(event: WorkloadEvent): void {
+    assert(this.#later.length < this.slots + 1, "one teardown per slot at most");
+    const at = this.#later.findIndex((e) => e.atMs > event.atMs);
+    this.#later.splice(at === -1 ? this.#later.length : at, 0, event);
   }
 
   /** Values handed out so far: every send's values are 0..valuesSent-1, each exactly once. */

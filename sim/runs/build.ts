@@ -10,6 +10,7 @@ import { SimConsumer } from "../../core/client/consumer.ts";
 import { SimProducer } from "../../core/client/producer.ts";
 import { Workload } from "../../core/client/workload.ts";
 import { KeyMap } from "../../core/client/workload-keys.ts";
+import { slotConsumerConfig } from "../../core/client/workload-kinds.ts";
 import type { NodeId } from "../../core/ids.ts";
 import { Canary, isCanarySeed } from "../canary.ts";
 import { HistoryJudge, type HistoryVerdict } from "../checks/history-verdict.ts";
@@ -214,6 +215,7 @@ function scenarioHeader(s: SimScenario): Record<string, unknown> {
     nodes: s.nodes,
     durationMs: s.durationMs,
     profile: s.profile,
+    workload: s.workload,
     drawSettings: s.drawSettings,
     partitions: s.partitions,
     faults: s.faults.mode,
@@ -229,6 +231,10 @@ function brokerSpec(settings: RunSettings, watch: RunWatch, canary: Canary | und
     nodeId: brokerId,
     fsyncBeforeAck: settings.fsync,
     autoCreateTopicsEnable: false,
+    // One broker: the offsets topic has one replica (Kafka's single-node server.properties), and
+    // a few partitions keep a groups run's disk work small (only groups ever create it).
+    offsetsTopicReplicationFactor: 1,
+    offsetsTopicNumPartitions: 4,
   });
   return {
     id: brokerId,
@@ -261,13 +267,15 @@ function clientSpecs(
         const create = (processId: number): SimClient => {
           const common = { bootstrapNodes: [brokerId], clientId: `sim-${slot}` };
           if (producer) {
-            const config = producerConfig({ ...w.producerConfig, ...common, acks: settings.acks });
+            // Kafka refuses enable.idempotence without acks=all.
+            const acks = w.producerConfig.enableIdempotence === true ? -1 : settings.acks;
+            const config = producerConfig({ ...w.producerConfig, ...common, acks });
             return {
               kind: "producer",
               node: new SimProducer({ nodeId: id, processId, config, keyMap, rng }),
             };
           }
-          const config = consumerConfig({ ...w.consumerConfig, ...common });
+          const config = consumerConfig({ ...slotConsumerConfig(w, slot), ...common });
           return {
             kind: "consumer",
             node: new SimConsumer({ nodeId: id, processId, config, keyMap, rng }),

@@ -112,7 +112,10 @@ export class ClientNode implements Node<ClientNodeView> {
         this.#hooks.crashed(this.#id, segment.restartAtMs);
         return;
       }
-      if (command.type === "consumer" && command.command.type === "assign")
+      if (
+        command.type === "consumer" &&
+        (command.command.type === "assign" || command.command.type === "subscribe")
+      )
         cursor.lastAssign = command;
       this.#collect(effects, apply(client, local, command));
     }

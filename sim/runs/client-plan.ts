@@ -114,6 +114,25 @@ function commandOf(op: PlannedOp, isProducer: boolean): SegmentCommand | undefin
         type: "consumer",
         command: { type: "assign", keys: op.keys, seekToBeginning: op.seekToBeginning },
       };
+    case "subscribe":
+      if (isProducer) return undefined;
+      return {
+        atMs: op.atMs,
+        type: "consumer",
+        command: { type: "subscribe", topics: op.topics },
+      };
+    case "commit":
+    case "close":
+      return isProducer
+        ? undefined
+        : { atMs: op.atMs, type: "consumer", command: { type: op.type } };
+    case "pause":
+      if (isProducer) return undefined;
+      return {
+        atMs: op.atMs,
+        type: "consumer",
+        command: { type: "pause", durationMs: op.durationMs },
+      };
     case "start":
       return undefined;
     default:

@@ -3,6 +3,7 @@
 // send has settled (delivery.timeout.ms later), and the liveness bound after that.
 
 import { type WorkloadParams, workloadProfiles } from "../../core/client/workload.ts";
+import { withWorkloadKind } from "../../core/client/workload-kinds.ts";
 import { type NodeId, nodeId } from "../../core/ids.ts";
 import type { SimScenario } from "../scenario.ts";
 
@@ -22,7 +23,7 @@ export interface RunLayout {
 }
 
 export function layoutOf(s: SimScenario): RunLayout {
-  const profile = workloadProfiles[s.profile](s.durationMs);
+  const profile = withWorkloadKind(workloadProfiles[s.profile](s.durationMs), s.workload);
   const workload: WorkloadParams = {
     ...profile,
     keys: { ...profile.keys, keyCount: s.partitions, partitionsPerTopic: s.partitions },
