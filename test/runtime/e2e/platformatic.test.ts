@@ -25,14 +25,14 @@ afterAll(async () => {
   await broker?.dispose();
 });
 
-function consumer(): Consumer<string, string, string, string> {
+function consumer(retries = 1): Consumer<string, string, string, string> {
   return new Consumer({
     clientId: "e2e-platformatic-consumer",
     groupId: "e2e-platformatic",
     bootstrapBrokers: [broker.bootstrap],
     deserializers: stringDeserializers,
     maxWaitTime: 200,
-    retries: 1,
+    retries,
     retryDelay: 100,
   });
 }
@@ -109,7 +109,8 @@ describe("@platformatic/kafka 2.12.1", () => {
   });
 
   it("consumes with a group, commits, and a second member resumes at the commit", async () => {
-    const first = consumer();
+    // Retries: the first lookup creates __consumer_offsets, whose partitions load before serving.
+    const first = consumer(20);
     const seen: string[] = [];
     try {
       const stream = await first.consume({ topics: ["plt"], mode: "earliest", autocommit: false });
@@ -130,11 +131,14 @@ describe("@platformatic/kafka 2.12.1", () => {
     });
     try {
       const groups = await admin.describeGroups({ groups: ["e2e-platformatic"] });
-      expect(groups.get("e2e-platformatic")).toMatchObject({ state: "Empty", protocolType: "consumer" });
+      expect(groups.get("e2e-platformatic")).toMatchObject({
+        state: "Empty",
+        protocolType: "consumer",
+      });
     } finally {
       await admin.close();
     }
-    const second = consumer();
+    const second = consumer(20);
     try {
       const stream = await second.consume({
         topics: ["plt"],
