@@ -10,8 +10,10 @@ export interface Patch {
   readonly replacement: string;
 }
 
+import type { WorkloadKind } from "../../core/client/workload-kinds.ts";
+
 /** Which workload exposes a mutation: the default Jepsen workload, consumer groups, idempotence. */
-export type MutantWorkload = "default" | "groups" | "idempotent";
+export type MutantWorkload = WorkloadKind;
 
 export interface Mutation {
   readonly name: string;

@@ -53,10 +53,9 @@ function caseOf(seed: Seed, setting: MutantSetting): Case {
   };
 }
 
-/** The scenario fields that select a workload (none for the default one). */
-function workloadOverrides(workload: MutantWorkload): Record<string, never> {
-  if (workload === "default") return {};
-  throw new Error(`the ${workload} workload is not selectable in scenarios yet`);
+/** The scenario fields that select a workload. */
+function workloadOverrides(workload: MutantWorkload): { readonly workload: MutantWorkload } {
+  return { workload };
 }
 
 export function runMutantSeed(seed: Seed, setting: MutantSetting): MutantSeedOutcome {
