@@ -116,8 +116,9 @@ export function loadBrokerConfig(
     // An override replaces the file's value rather than repeating the key.
     const overridden = new Set(args.overrides.map((o) => o.key));
     entries.push(...parsed.value.filter((entry) => !overridden.has(entry.key)));
-  } else {
+  } else if (!namesSeveralVoters(args.overrides)) {
     // No file: what Kafka's single-node server.properties sets (one-replica internal topics).
+    // Not for a cluster member: its internal topics must be replicated like Kafka's default (3).
     const overridden = new Set(args.overrides.map((o) => o.key));
     for (const [key, value] of Object.entries(singleNodeProperties)) {
       if (!overridden.has(key)) entries.push({ key, value });
@@ -130,6 +131,11 @@ export function loadBrokerConfig(
   return config.ok
     ? { ok: true, value: config.value, runtime: split.value.runtime }
     : { ok: false, errors: config.error };
+}
+
+function namesSeveralVoters(overrides: readonly PropertyEntry[]): boolean {
+  const voters = overrides.find((o) => o.key === "controller.quorum.voters");
+  return voters !== undefined && voters.value.split(",").filter((v) => v.trim() !== "").length > 1;
 }
 
 export async function runBroker(args: readonly string[]): Promise<number> {

@@ -4,6 +4,7 @@
 
 import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
+import { AdminClient } from "./admin/admin-client.ts";
 import {
   type ClusterArgs,
   type ClusterPlan,
@@ -138,7 +139,13 @@ async function supervise(plan: ClusterPlan, args: ClusterArgs): Promise<number> 
     await stopAll();
     return 1;
   }
-  if (!signalled) printConnect(plan, args, Date.now() - startedAt);
+  if (!signalled) {
+    // A node is ready once unfenced itself; wait until each one lists every broker, so that the
+    // first client told to connect sees the whole cluster.
+    const listed = await everyNodeListsAll(plan, startedAt + READY_TIMEOUT_MS, () => signalled);
+    if (!listed) process.stderr.write("runnel cluster: not every node lists every broker yet\n");
+    printConnect(plan, args, Date.now() - startedAt);
+  }
   const statuses = await Promise.all(children.map((c) => c.exited));
   await stopAll();
   const unclean = statuses.filter((s) => s.code !== 0);
@@ -204,4 +211,34 @@ function printConnect(plan: ClusterPlan, args: ClusterArgs, ms: number): void {
       "",
     ].join("\n"),
   );
+}
+
+async function everyNodeListsAll(
+  plan: ClusterPlan,
+  deadline: number,
+  cancelled: () => boolean,
+): Promise<boolean> {
+  for (const node of plan.nodes) {
+    for (;;) {
+      if (cancelled() || Date.now() > deadline) return false;
+      const listed = await brokersListedBy(`127.0.0.1:${node.clientPort}`);
+      if (listed === plan.nodes.length) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  return true;
+}
+
+/** How many brokers a node's Metadata answer lists; -1 when it does not answer. */
+async function brokersListedBy(bootstrap: string): Promise<number> {
+  try {
+    const admin = await AdminClient.connect(bootstrap);
+    try {
+      return (await admin.metadata([])).brokers.length;
+    } finally {
+      admin.close();
+    }
+  } catch {
+    return -1; // not answering yet: still starting, or refusing clients until it runs
+  }
 }

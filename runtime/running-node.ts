@@ -144,8 +144,8 @@ async function stopNode(parts: Parts, reason: string, ctx: StopContext): Promise
 
 /** Asks the controller to move this broker's leaderships away; waits for its go-ahead, bounded. */
 async function controlledShutdown(parts: Parts, ctx: StopContext): Promise<void> {
-  const phase = parts.broker.view().phase;
-  if (phase === "stopped" || phase === "halted") return;
+  // Only a running (unfenced) broker can lead anything; one still starting just stops.
+  if (parts.broker.view().phase !== "ready") return;
   const startedAt = Date.now();
   const timeoutMs = ctx.runtime.controlledShutdownTimeoutMs;
   let resolveDone: (done: boolean) => void = () => undefined;

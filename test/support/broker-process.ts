@@ -25,6 +25,12 @@ export interface BrokerProcessOptions {
   readonly nodeFlags?: readonly string[];
   /** The broker's --log-level (default info). */
   readonly logLevel?: "debug" | "info" | "warn" | "error";
+  /** The client port (default: a free one). */
+  readonly port?: number;
+  /** A CONTROLLER listener on this port (a cluster member); the voters come in `overrides`. */
+  readonly controllerPort?: number;
+  /** Start counts only once the node logs that it is ready for clients (a cluster member). */
+  readonly waitReady?: boolean;
 }
 
 export interface ExitStatus {
@@ -52,7 +58,7 @@ export class BrokerProcess {
   /** Starts a broker on a free port with a fresh data folder and waits until it listens. */
   static async start(options: BrokerProcessOptions = {}): Promise<BrokerProcess> {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "runnel-e2e-"));
-    const broker = new BrokerProcess(await freePort(), dataDir, options);
+    const broker = new BrokerProcess(options.port ?? (await freePort()), dataDir, options);
     try {
       await broker.#launch();
     } catch (error) {
@@ -116,7 +122,10 @@ export class BrokerProcess {
   async #launch(): Promise<void> {
     const overrides: Record<string, string> = {
       ...this.#options.overrides,
-      listeners: `PLAINTEXT://${this.host}:${this.port}`,
+      listeners:
+        this.#options.controllerPort === undefined
+          ? `PLAINTEXT://${this.host}:${this.port}`
+          : `PLAINTEXT://${this.host}:${this.port},CONTROLLER://${this.host}:${this.#options.controllerPort}`,
       "log.dirs": this.dataDir,
     };
     const args = [
@@ -148,7 +157,28 @@ export class BrokerProcess {
         resolve({ code, signal });
       });
     });
+    const outputBefore = this.#output.length;
     await this.#waitListening(this.#options.startTimeoutMs ?? 30_000);
+    if (this.#options.waitReady === true) {
+      const ready = "is ready for clients";
+      await this.waitForOutput((out) => out.slice(outputBefore).includes(ready), "ready");
+    }
+  }
+
+  /** Waits (bounded) until the output so far satisfies `seen`; fails if the process exits. */
+  async waitForOutput(
+    seen: (output: string) => boolean,
+    what: string,
+    timeoutMs = this.#options.startTimeoutMs ?? 30_000,
+  ): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (seen(this.#output)) return;
+      if (this.#child === undefined)
+        throw new Error(`broker exited before ${what}\n${this.#tail()}`);
+      await delay(50);
+    }
+    throw new Error(`broker not ${what} within ${timeoutMs} ms\n${this.#tail()}`);
   }
 
   async #waitListening(timeoutMs: number): Promise<void> {
