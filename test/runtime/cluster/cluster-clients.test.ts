@@ -109,4 +109,38 @@ describe("a 3-node cluster with real clients", () => {
       [1, 2, 3],
     ]);
   });
+
+  it("a KafkaJS group consumer reads every partition through the cluster's coordinator", async () => {
+    await cluster.createTopic("grouped", 3);
+    const producer = cluster.kafka("group-producer").producer({ allowAutoTopicCreation: false });
+    await producer.connect();
+    const values = Array.from({ length: 300 }, (_, i) => `grp-${i}`);
+    try {
+      await producer.send({
+        topic: "grouped",
+        acks: -1,
+        messages: values.map((value, i) => ({ partition: i % 3, value })),
+      });
+    } finally {
+      await producer.disconnect();
+    }
+    const consumer = cluster.kafka("group-consumer").consumer({ groupId: "cluster-group" });
+    const seen: string[] = [];
+    await consumer.connect();
+    try {
+      await consumer.subscribe({ topic: "grouped", fromBeginning: true });
+      await consumer.run({
+        eachMessage: async ({ message }) => {
+          seen.push(message.value?.toString("utf8") ?? "");
+        },
+      });
+      const deadline = Date.now() + 30_000;
+      while (seen.length < values.length && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    } finally {
+      await consumer.disconnect();
+    }
+    expect([...seen].sort()).toEqual([...values].sort());
+  }, 60_000);
 });
