@@ -4,7 +4,15 @@
 
 import { assert } from "../assert.ts";
 import type { Offset } from "../ids.ts";
-import { type BatchError, decodeRecords, lastOffset, scanBatches } from "../log/record-batch.ts";
+import {
+  type BatchError,
+  Compression,
+  decodeRecordSection,
+  decodeRecords,
+  lastOffset,
+  recordSectionOf,
+  scanBatches,
+} from "../log/record-batch.ts";
 import type { FetchRequest, ListOffsetsRequest } from "../protocol/index.ts";
 import type { ConsumerConfig } from "./client-config.ts";
 import type { FetchedRecord, PartitionState, ResetTarget } from "./consumer-positions.ts";
@@ -111,7 +119,11 @@ export function decodeFetched(bytes: Uint8Array | null, fetchOffset: Offset): De
       end = last + 1;
       continue;
     }
-    const decoded = decodeRecords(bytes, position);
+    // The scan read and checked the header: decode the section without reading it again.
+    const decoded =
+      header.compression === Compression.none
+        ? decodeRecordSection(recordSectionOf(bytes, header, position), header)
+        : decodeRecords(bytes, position);
     if (!decoded.ok) {
       error = decoded.error;
       break;

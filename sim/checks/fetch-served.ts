@@ -3,12 +3,19 @@
 // batch holds the fetch offset, each next batch starts where the last ended, no record missing in a
 // batch), and with an fsync-before-ack setting a high watermark that never passes the durable offset.
 
+import { crc32c as nodeRsCrc32c } from "@node-rs/crc32";
 import type { BrokerView, PartitionView } from "../../core/broker/broker-view.ts";
 import { FsyncBeforeAck } from "../../core/broker/config.ts";
 import { ErrorCode } from "../../core/error-codes.ts";
-import { lastOffset, validateBatch } from "../../core/log/record-batch.ts";
+import { type Crc32c, lastOffset, validateBatch } from "../../core/log/record-batch.ts";
 import type { FetchRequest, FetchResponse } from "../../core/protocol/index.ts";
 import { batchesOf } from "./observations.ts";
+
+/**
+ * The checker's CRC-32C: the native one (as the runtime's), independent of the TypeScript one the
+ * broker and clients use, and several times faster on whole batches.
+ */
+const nativeCrc32c: Crc32c = (bytes) => nodeRsCrc32c(bytes) >>> 0;
 
 export interface FetchCheckContext {
   readonly fsync: FsyncBeforeAck;
@@ -64,7 +71,7 @@ function checkBatches(
   let expectedBase: number | undefined;
   for (const { position, header } of batchesOf(bytes)) {
     const last = lastOffset(header);
-    const valid = validateBatch(bytes!, position);
+    const valid = validateBatch(bytes!, position, nativeCrc32c);
     if (!valid.ok) {
       return `served a batch at ${header.baseOffset} that fails validation (${valid.error.type}: ${valid.error.message})`;
     }

@@ -27,10 +27,10 @@ export class RunWatch {
   readonly #options: WatchOptions;
   /** Per key: the broker's last partition state in its current incarnation. */
   readonly #states = new Map<number, PartitionStateEvent>();
-  /** Per key: offsets acknowledged in the broker's current incarnation. */
-  readonly #acked = new Map<number, Set<number>>();
+  /** Per key: offsets acknowledged in the broker's current incarnation, as disjoint ranges. */
+  readonly #acked = new Map<number, OffsetRanges>();
   /** Acknowledgements of the current step, checked against the LEO once the step is done. */
-  #pendingAcks: { key: number; name: string; end: number }[] = [];
+  #pendingAcks: { key: number; topic: string; partition: number; end: number }[] = [];
   readonly history: HistoryOp[] = [];
   /** Trace seq of each history event (same index). */
   readonly historySeqs: number[] = [];
@@ -107,21 +107,33 @@ export class RunWatch {
   #partitionState(e: PartitionStateEvent): void {
     const key = this.#options.keyMap.keyOf(e.topic, e.partition);
     if (key === undefined) return;
+    const before = this.#states.get(key);
+    this.#states.set(key, e);
+    // Every partition state is checked; the messages are built only for a breach.
+    const ordered = e.logStartOffset <= e.highWatermark && e.highWatermark <= e.logEndOffset;
+    const durableAhead = e.durableOffset > e.logEndOffset;
+    const hwNotDurable =
+      this.#options.fsync !== FsyncBeforeAck.none && e.highWatermark > e.durableOffset;
+    const back =
+      before !== undefined &&
+      (e.highWatermark < before.highWatermark ||
+        e.logEndOffset < before.logEndOffset ||
+        e.durableOffset < before.durableOffset);
+    if (ordered && !durableAhead && !hwNotDurable && !back) return;
     const name = `${e.topic}-${e.partition}`;
-    if (!(e.logStartOffset <= e.highWatermark && e.highWatermark <= e.logEndOffset)) {
+    if (!ordered) {
       this.#state(
         `${name}: log start ${e.logStartOffset} <= HW ${e.highWatermark} <= LEO ${e.logEndOffset} broken`,
       );
     }
-    if (e.durableOffset > e.logEndOffset) {
+    if (durableAhead) {
       this.#state(`${name}: durable offset ${e.durableOffset} > LEO ${e.logEndOffset}`);
     }
-    if (this.#options.fsync !== FsyncBeforeAck.none && e.highWatermark > e.durableOffset) {
+    if (hwNotDurable) {
       this.#state(
         `${name}: HW ${e.highWatermark} > durable offset ${e.durableOffset} with runnel.fsync.before.ack=${this.#options.fsync}`,
       );
     }
-    const before = this.#states.get(key);
     if (before !== undefined) {
       if (e.highWatermark < before.highWatermark) {
         this.#state(`${name}: HW went back from ${before.highWatermark} to ${e.highWatermark}`);
@@ -135,38 +147,35 @@ export class RunWatch {
         );
       }
     }
-    this.#states.set(key, e);
   }
 
   #acknowledged(e: Extract<TraceEvent, { type: "produce-acknowledged" }>): void {
     const key = this.#options.keyMap.keyOf(e.topic, e.partition);
     if (key === undefined) return;
-    const name = `${e.topic}-${e.partition}`;
     const end = e.baseOffset + e.count;
-    this.#pendingAcks.push({ key, name, end });
+    this.#pendingAcks.push({ key, topic: e.topic, partition: e.partition, end });
     let offsets = this.#acked.get(key);
     if (offsets === undefined) {
-      offsets = new Set();
+      offsets = new OffsetRanges();
       this.#acked.set(key, offsets);
     }
-    for (let o = e.baseOffset; o < end; o++) {
-      if (offsets.has(o)) {
-        this.fail(
-          `produce acknowledged: ${name} offset ${o} acknowledged twice in one incarnation`,
-        );
-        return;
-      }
-      offsets.add(o);
+    const twice = offsets.add(e.baseOffset, end);
+    if (twice !== undefined) {
+      this.fail(
+        `produce acknowledged: ${e.topic}-${e.partition} offset ${twice} acknowledged twice in one incarnation`,
+      );
     }
   }
 
   /** The step is over: its acknowledgements must lie below the LEO its partition states report. */
   #checkAcks(): void {
     if (this.#pendingAcks.length === 0) return;
-    for (const { key, name, end } of this.#pendingAcks) {
+    for (const { key, topic, partition, end } of this.#pendingAcks) {
       const leo = this.#states.get(key)?.logEndOffset;
       if (leo !== undefined && end > leo) {
-        this.fail(`produce acknowledged: ${name} up to offset ${end - 1}, past LEO ${leo}`);
+        this.fail(
+          `produce acknowledged: ${topic}-${partition} up to offset ${end - 1}, past LEO ${leo}`,
+        );
       }
     }
     this.#pendingAcks = [];
@@ -188,5 +197,47 @@ export class RunWatch {
   /** The broker's last known state of `key`'s partition in this incarnation. */
   stateOf(key: number): PartitionStateEvent | undefined {
     return this.#states.get(key);
+  }
+}
+
+/**
+ * Offsets as sorted disjoint [from, to) ranges, adjacent ones merged: acknowledgements mostly come
+ * in offset order, so this is one range per partition, however long the run.
+ */
+export class OffsetRanges {
+  readonly #from: number[] = [];
+  readonly #to: number[] = [];
+
+  /** Adds [from, to); the first offset already present (then nothing is added), if any. */
+  add(from: number, to: number): number | undefined {
+    if (from >= to) return undefined;
+    const starts = this.#from;
+    const ends = this.#to;
+    // The first range that ends after `from` (ranges are disjoint: ends ascend too).
+    let low = 0;
+    let high = ends.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (ends[mid]! <= from) low = mid + 1;
+      else high = mid;
+    }
+    if (low < starts.length && starts[low]! < to) return Math.max(from, starts[low]!);
+    const joinsBefore = low > 0 && ends[low - 1] === from;
+    const joinsAfter = low < starts.length && starts[low] === to;
+    if (joinsBefore && joinsAfter) {
+      ends[low - 1] = ends[low]!;
+      starts.splice(low, 1);
+      ends.splice(low, 1);
+    } else if (joinsBefore) ends[low - 1] = to;
+    else if (joinsAfter) starts[low] = from;
+    else {
+      starts.splice(low, 0, from);
+      ends.splice(low, 0, to);
+    }
+    return undefined;
+  }
+
+  get ranges(): number {
+    return this.#from.length;
   }
 }

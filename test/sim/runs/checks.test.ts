@@ -2,6 +2,7 @@
 // histories that break the fault contract are caught, and the excuses the contract allows apply
 // only where a loss event or a retry accounts for the anomaly.
 
+import { fc, test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
 import type { BrokerView, PartitionView } from "../../../core/broker/broker-view.ts";
 import { FsyncBeforeAck } from "../../../core/broker/config.ts";
@@ -15,7 +16,7 @@ import { checkFetchServed } from "../../../sim/checks/fetch-served.ts";
 import { HistoryJudge } from "../../../sim/checks/history-verdict.ts";
 import { LossLedger } from "../../../sim/checks/loss-ledger.ts";
 import { Observations } from "../../../sim/checks/observations.ts";
-import { RunWatch } from "../../../sim/checks/run-watch.ts";
+import { OffsetRanges, RunWatch } from "../../../sim/checks/run-watch.ts";
 
 const keyMap = new KeyMap({ keyCount: 2, partitionsPerTopic: 2, topicPrefix: "t" });
 const TOPIC = "t0";
@@ -262,6 +263,25 @@ describe("partition states", () => {
     past.see(state({}));
     past.see(ack(4, 3));
     expect(past.w.violation).toContain("up to offset 6, past LEO 5");
+  });
+
+  test.prop([fc.array(fc.tuple(fc.nat(60), fc.integer({ min: 1, max: 8 })), { maxLength: 40 })], {
+    numRuns: 300,
+  })("acknowledged ranges find the first offset given twice, as a set of offsets does", (acks) => {
+    const ranges = new OffsetRanges();
+    const naive = new Set<number>();
+    for (const [from, count] of acks) {
+      let twice: number | undefined;
+      for (let o = from; o < from + count && twice === undefined; o++) {
+        if (naive.has(o)) twice = o;
+      }
+      expect(ranges.add(from, from + count)).toBe(twice);
+      if (twice !== undefined) continue;
+      for (let o = from; o < from + count; o++) naive.add(o);
+    }
+    // Adjacent ranges are merged: one range per run of consecutive offsets.
+    const runs = [...naive].filter((o) => !naive.has(o - 1)).length;
+    expect(ranges.ranges).toBe(runs);
   });
 
   it("allows a lower HW after a crash, and records what the crash may lose", () => {
