@@ -328,6 +328,12 @@ export const brokerProperties: readonly AnyPropertySpec[] = [
   int("group.min.session.timeout.ms", "groupMinSessionTimeoutMs", 0, "Shortest session timeout."),
   int("group.max.session.timeout.ms", "groupMaxSessionTimeoutMs", 0, "Longest session timeout."),
   int("group.initial.rebalance.delay.ms", "groupInitialRebalanceDelayMs", 0, "First join delay."),
+  long(
+    "producer.id.expiration.ms",
+    "producerIdExpirationMs",
+    1,
+    "An idle idempotent producer's state is dropped after this long.",
+  ),
   spec(
     "runnel.fsync.before.ack",
     "fsyncBeforeAck",

@@ -117,6 +117,8 @@ export interface BrokerConfig {
   readonly groupMinSessionTimeoutMs: Millis;
   readonly groupMaxSessionTimeoutMs: Millis;
   readonly groupInitialRebalanceDelayMs: Millis;
+  /** producer.id.expiration.ms: an idempotent producer idle this long loses its state (KIP-854). */
+  readonly producerIdExpirationMs: Millis;
   /** runnel.fsync.before.ack: see docs/durability.md. */
   readonly fsyncBeforeAck: FsyncBeforeAck;
   /**
@@ -182,6 +184,7 @@ export const defaultBrokerConfig: BrokerConfig = {
   groupMinSessionTimeoutMs: 6_000,
   groupMaxSessionTimeoutMs: 1_800_000,
   groupInitialRebalanceDelayMs: 3_000,
+  producerIdExpirationMs: 86_400_000,
   fsyncBeforeAck: FsyncBeforeAck.acksAll,
   logBackgroundSyncMs: 5_000,
   explicitProperties: [],

@@ -242,6 +242,7 @@ export class ReplicaManager {
       topic: registration.topic,
       partition: registration.partition,
       config: this.topicConfig(registration.topic),
+      producerIdExpirationMs: ctx.config.producerIdExpirationMs,
       io: ctx.diskIo,
       outbox: ctx.outbox,
       crc: ctx.crc,

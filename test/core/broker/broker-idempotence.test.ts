@@ -164,14 +164,27 @@ describe("Produce with a producer id", () => {
   });
 
   it("forgets a producer idle for producer.id.expiration.ms on the broker's clock", () => {
+    const h = ready({ producerIdExpirationMs: 60_000 });
+    const { producerId } = initProducerId(h);
+    send(h, ["a"], { producerId, producerEpoch: 0, baseSequence: 0 });
+    h.advance(30_000);
+    expect(send(h, ["a"], { producerId, producerEpoch: 0, baseSequence: 0 }).baseOffset).toBe(0);
+    h.advance(70_000);
+    expect(h.marks()).toContain("producer-state-expired");
+    // Its retry now looks like a new producer: appended again (what Kafka does after expiry).
+    expect(send(h, ["a"], { producerId, producerEpoch: 0, baseSequence: 0 }).baseOffset).toBe(1);
+  });
+
+  it("keeps producers for Kafka's default day, measured on the broker's clock", () => {
     const h = ready();
     const { producerId } = initProducerId(h);
     send(h, ["a"], { producerId, producerEpoch: 0, baseSequence: 0 });
-    // The broker's clock moves a day on (timers in between would be a day of heartbeats).
+    // The broker's clock jumps a day on (timers in between would be a day of heartbeats).
+    h.now += 86_400_000 - 60_000;
+    h.deliver({ type: "timer" });
+    expect(send(h, ["a"], { producerId, producerEpoch: 0, baseSequence: 0 }).baseOffset).toBe(0);
     h.now += 86_400_000 + 10_000;
     h.deliver({ type: "timer" });
-    expect(h.marks()).toContain("producer-state-expired");
-    // Its retry now looks like a new producer: appended again (what Kafka does after expiry).
     expect(send(h, ["a"], { producerId, producerEpoch: 0, baseSequence: 0 }).baseOffset).toBe(1);
   });
 });
