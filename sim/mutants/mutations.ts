@@ -181,6 +181,7 @@ export const mutations: readonly Mutation[] = [
     about:
       "C1 (zombie consumer): OffsetCommit is accepted from any member id and generation; a member paused past its session timeout commits over its successor's offsets",
     workload: "groups",
+    budget: 100,
     patches: [
       {
         file: "core/groups/offset-requests.ts",
@@ -196,6 +197,7 @@ export const mutations: readonly Mutation[] = [
     about:
       "R1 (Redpanda #3039): the broker forgets the last five batches of each producer, so a retried batch is not recognised as a duplicate and is written again",
     workload: "idempotent",
+    budget: 100,
     patches: [
       {
         file: "core/producers/producer-validation.ts",
@@ -216,13 +218,16 @@ export const mutations: readonly Mutation[] = [
   {
     name: "coordinator-serves-before-loaded",
     about:
-      "A new group coordinator answers JoinGroup, OffsetFetch and OffsetCommit before it replayed __consumer_offsets (no COORDINATOR_LOAD_IN_PROGRESS): groups restart at generation 1 and committed offsets read as missing",
+      "A new group coordinator serves JoinGroup, OffsetFetch and OffsetCommit at once instead of answering COORDINATOR_LOAD_IN_PROGRESS until it replayed __consumer_offsets: after a failover its groups restart at generation 1 with no committed offsets",
     workload: "groups",
+    budget: 100,
     patches: [
       {
-        file: "core/groups/coordinator-loads.ts",
-        anchor: "    return load.loaded ? ErrorCode.NONE : ErrorCode.COORDINATOR_LOAD_IN_PROGRESS;",
-        replacement: "    return ErrorCode.NONE;",
+        file: "core/broker/group-loader.ts",
+        anchor:
+          "    this.#read(hosted, token, hosted.log.logStartOffset, hosted.log.logEndOffset, 0);",
+        replacement:
+          "    this.#read(hosted, token, hosted.log.logEndOffset, hosted.log.logEndOffset, 0);",
       },
     ],
   },
@@ -231,6 +236,7 @@ export const mutations: readonly Mutation[] = [
     about:
       "KIP-429: the cooperative-sticky assignor hands a moved partition to its new owner in the same rebalance in which the old owner is asked to revoke it, so two members own it at once",
     workload: "groups",
+    budget: 100,
     patches: [
       {
         file: "core/client/assignors/cooperative-sticky.ts",
@@ -246,6 +252,7 @@ export const mutations: readonly Mutation[] = [
     about:
       "K10 (KAFKA-14034, redpanda#5355): the idempotent producer answers a retriable error by bumping its epoch and resending the batch from sequence 0, although the failed attempt may already be in the log",
     workload: "idempotent",
+    budget: 100,
     patches: [
       {
         file: "core/client/producer-sender.ts",
