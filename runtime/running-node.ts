@@ -22,6 +22,8 @@ import { syncTree } from "./sync-tree.ts";
 const EARLY_INPUTS_MAX = 10_000;
 /** After the controller's go-ahead: time for the last messages (EndQuorumEpoch) to leave. */
 const FAREWELL_MS = 100;
+/** No quorum leader known this long during a controlled shutdown: give it up (3 election timeouts). */
+const LEADERLESS_GIVE_UP_MS = 3_000;
 
 export interface StartedNode {
   readonly broker: Broker;
@@ -156,15 +158,29 @@ async function controlledShutdown(parts: Parts, ctx: StopContext): Promise<void>
     if (event.type === "broker-stopped" || event.type === "broker-halted") resolveDone(true);
   });
   const timer = setTimeout(() => resolveDone(false), timeoutMs);
+  // With no quorum leader for a while (the other voters stopped too, or are cut off), nobody can
+  // answer: stop waiting rather than sit out the whole bound.
+  let leaderlessSince: number | undefined;
+  const quorumCheck = setInterval(() => {
+    const known = parts.broker.view().controllerId >= 0;
+    leaderlessSince = known ? undefined : (leaderlessSince ?? Date.now());
+    if (leaderlessSince !== undefined && Date.now() - leaderlessSince >= LEADERLESS_GIVE_UP_MS) {
+      ctx.logger.warn("controlled shutdown: no controller reachable; stopping without it", {
+        ms: Date.now() - leaderlessSince,
+      });
+      resolveDone(false);
+    }
+  }, 100);
   ctx.logger.info("controlled shutdown: asking the controller to move leaderships away");
   parts.host.invoke((now) => parts.broker.beginControlledShutdown(now));
   const completed = await done;
   clearTimeout(timer);
+  clearInterval(quorumCheck);
   unwatch();
   if (completed) {
     ctx.logger.info("controlled shutdown complete", { ms: Date.now() - startedAt });
     await new Promise((resolve) => setTimeout(resolve, FAREWELL_MS));
-  } else {
+  } else if (leaderlessSince === undefined) {
     ctx.logger.warn(
       `controlled shutdown did not complete within ${timeoutMs} ms (runnel.controlled.shutdown.timeout.ms); stopping anyway`,
     );
