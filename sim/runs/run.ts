@@ -97,7 +97,7 @@ export function describeParts(parts: RunParts): string[] {
   const w = parts.layout.workload;
   return [
     ...parts.world.describe(),
-    `scenario.profile=${s.profile} producers=${w.producers} consumers=${w.consumers} sends/s=${w.sendsPerSecond} polls/s=${w.pollsPerSecond}`,
+    `scenario.profile=${s.profile} workload=${s.workload} producers=${w.producers} consumers=${w.consumers} sends/s=${w.sendsPerSecond} polls/s=${w.pollsPerSecond}`,
     `scenario.partitions=${s.partitions} topics=${parts.keyMap
       .topics()
       .map((t) => t.name)

@@ -3,8 +3,23 @@
 // trace. A failure prints the one command that replays it.
 
 import { describe, expect, it } from "vitest";
-import { type ClusterOutcome, runCluster } from "../../sim/cluster-run.ts";
+import type { HistoryOp } from "../../core/client/history.ts";
+import { buildClusterRun, type ClusterOutcome, runCluster } from "../../sim/cluster-run.ts";
 import { clusterScenario } from "../../sim/cluster-scenario.ts";
+import type { TraceObserver } from "../../sim/trace-writer.ts";
+
+/** A 30 s three-broker run of `workload`, with the history and coverage marks it produced. */
+function runWatched(seed: bigint, workload: "groups" | "idempotent") {
+  const history: HistoryOp[] = [];
+  const marks = new Map<string, number>();
+  const observer: TraceObserver = (_seq, _t, _node, event) => {
+    if (event.type === "history" && event.op.phase !== "invoke") history.push(event.op);
+    if (event.type === "mark") marks.set(event.name, (marks.get(event.name) ?? 0) + 1);
+  };
+  const s = clusterScenario(seed, { nodes: 3, workload, durationMs: 30_000 });
+  const outcome = buildClusterRun(s, { observers: [observer] }).run();
+  return { outcome, history, marks };
+}
 
 function explain(outcome: ClusterOutcome): string {
   return outcome.ok
@@ -31,6 +46,39 @@ describe("cluster seeds", () => {
     expect(explain(outcome)).toBe("ok");
     expect(outcome.stats.valuesRead).toBe(outcome.stats.valuesAcked);
     expect(outcome.stats.valuesAcked).toBeGreaterThan(400);
+  });
+
+  it("3 brokers, groups workload, seed 2: members follow the coordinator across its failover", () => {
+    const { outcome, history } = runWatched(2n, "groups");
+    expect(explain(outcome)).toBe("ok");
+    const moved = history.filter(
+      (op) => op.type === "commit" && op.phase === "info" && op.error === "NOT_COORDINATOR",
+    );
+    expect(moved.length).toBeGreaterThan(0);
+    expect(
+      history.filter((op) => op.type === "commit" && op.phase === "ok").length,
+    ).toBeGreaterThan(20);
+  });
+
+  it("3 brokers, idempotent workload, seed 2: new leaders dedupe retries; an epoch bump", () => {
+    const { outcome, history, marks } = runWatched(2n, "idempotent");
+    expect(explain(outcome)).toBe("ok");
+    expect(marks.get("producer-batch-deduplicated") ?? 0).toBeGreaterThan(0);
+    expect(history.some((op) => op.type === "producer-id" && op.reason === "epoch-bump")).toBe(
+      true,
+    );
+  });
+
+  it("replays a groups seed byte for byte", () => {
+    const s = clusterScenario(0x2an, {
+      workload: "groups",
+      durationMs: 15_000,
+      livenessBoundMs: 10_000,
+    });
+    const first = runCluster(s);
+    const second = runCluster(s);
+    expect(second.stats.traceHash).toBe(first.stats.traceHash);
+    expect(second.stats.events).toBe(first.stats.events);
   });
 
   it("replays a seed byte for byte", () => {

@@ -40,3 +40,17 @@ describe("single-broker runs are deterministic", () => {
     expect(report.lines[0]).toBeGreaterThan(100);
   });
 });
+
+describe("the groups and idempotent workloads are deterministic", () => {
+  it.each([
+    ["groups", 0x6701n],
+    ["idempotent", 0x1d01n],
+  ] as const)("%s", (workload, seed) => {
+    const s = scenario(seed, { durationMs: 12_000, workload, livenessBoundMs: 15_000 });
+    const report = checkDeterminism(
+      ({ trace, draws }) => runParts(buildRun(s, { trace, draws })).result,
+    );
+    expect(report.deterministic, describeDeterminism(report).join("\n")).toBe(true);
+    expect(report.lines[0]).toBeGreaterThan(100);
+  });
+});
