@@ -90,4 +90,19 @@ describe("SIGTERM on a leader", () => {
     expect(new Set(consumed)).toEqual(new Set(acknowledged));
     expect(consumed.length).toBeGreaterThanOrEqual(acknowledged.length);
   }, 120_000);
+
+  it("bounds the controlled shutdown without a quorum, and a second signal exits at once", async () => {
+    // The last node standing: its controller is gone, so its controlled shutdown cannot finish.
+    const [first, second, last] = [cluster.node(1), cluster.node(2), cluster.node(3)];
+    await Promise.all([first.stop("SIGKILL"), second.stop("SIGKILL")]);
+    const asked = last.output.length;
+    const stopped = last.stop("SIGTERM");
+    await last.waitForOutput(
+      (out) => out.slice(asked).includes("controlled shutdown: asking the controller"),
+      "asking for a controlled shutdown",
+    );
+    expect(await last.stop("SIGTERM")).toEqual({ code: 130, signal: null });
+    expect(await stopped).toEqual({ code: 130, signal: null });
+    expect(last.output.slice(asked)).toContain("second signal: exiting without waiting");
+  }, 60_000);
 });
