@@ -4,7 +4,7 @@
 // i depends only on events 0..i, applied in order by applyRecord (keyframes rely on this).
 
 import { type ActiveFault, applyFaultEffect, faultEffect, undoSkipped } from "./fault-state.ts";
-import { applyGroupEvent, type GroupState } from "./group-state.ts";
+import { applyGroupEvent, dropGroupsOf, type GroupState } from "./group-state.ts";
 import { asElection, asFencing, asIsrChange, asTruncation } from "./kafka-events.ts";
 import { applyPartitionState, ensurePartition, type PartitionState } from "./partition-state.ts";
 import {
@@ -35,7 +35,7 @@ export const notableKinds = [
 export type NotableKind = (typeof notableKinds)[number];
 
 export type { GroupState } from "./group-state.ts";
-export { groupLag } from "./group-state.ts";
+export { currentGroups, groupLag } from "./group-state.ts";
 
 export type NodeStatus = "not-started" | "up" | "paused" | "down";
 
@@ -72,7 +72,12 @@ export interface ClusterState {
   controller: number;
   controllerEpoch: number;
   partitions: Record<string, PartitionState>;
+  /** Consumer groups per coordinating broker, keyed "group@broker" (group-state.ts). */
   groups: Record<string, GroupState>;
+  /** Membership changes (why) a broker traced since its group's last state event, by that key. */
+  groupNotes: Record<string, string[]>;
+  /** Each group's offsets as last committed on any broker: what a new coordinator loads. */
+  groupOffsets: Record<string, Record<string, number>>;
   faults: ActiveFault[];
   failure: FailureState | null;
   topics: string[];
@@ -94,6 +99,8 @@ export function emptyState(nodes: readonly NodeInfo[]): ClusterState {
     controllerEpoch: -1,
     partitions: {},
     groups: {},
+    groupNotes: {},
+    groupOffsets: {},
     faults: [],
     failure: null,
     topics: [],
@@ -193,7 +200,7 @@ export function applyRecord(
       }
       return ["anomaly"];
     default:
-      return applyKafkaEvent(state, r);
+      return applyKafkaEvent(state, r, idx);
   }
 }
 
@@ -274,6 +281,7 @@ function applyProcess(state: ClusterState, node: NodeState, r: AnyRecord): Notab
       node.raftRole = null;
       if (state.controller === node.id) state.controller = -1;
       setOffline(state, node.id, true);
+      dropGroupsOf(state, node.id);
       return ["crash"];
     case "proc-pause":
       node.status = "paused";
@@ -331,7 +339,7 @@ function applyFaultRecord(
   return effect.kind === "start" || effect.kind === "instant" ? ["fault"] : [];
 }
 
-function applyKafkaEvent(state: ClusterState, r: AnyRecord): NotableKind[] {
+function applyKafkaEvent(state: ClusterState, r: AnyRecord, idx: number): NotableKind[] {
   const isr = asIsrChange(r);
   if (isr !== undefined) {
     const p = state.partitions[isr.key];
@@ -340,7 +348,7 @@ function applyKafkaEvent(state: ClusterState, r: AnyRecord): NotableKind[] {
     if (p !== undefined && election !== undefined) p.lastElection = { ...election, t: r.t };
     return election?.unclean === true ? ["leader"] : [];
   }
-  const groupNotables = applyGroupEvent(state.groups, r);
+  const groupNotables = applyGroupEvent(state, r, idx);
   if (groupNotables !== undefined) return groupNotables;
   const fencing = asFencing(r);
   if (fencing !== undefined) {

@@ -1,18 +1,31 @@
-// A consumer group as the trace describes it: state, generation, protocol, leader, members with
-// their assignments (from core/groups' group-state), committed offsets, and the lag they imply.
-// Invariant: lag is never negative and exists only for partitions whose leader reported an HW.
+// Consumer groups as their coordinators trace them: one entry per group and coordinating broker
+// (state, generation, protocol, leader, members with assignments, committed offsets) and why each
+// rebalance began. Invariant: an entry exists only while that broker holds the group (not crashed,
+// its __consumer_offsets partition not unloaded); lag is never negative.
 
 import type { ClusterState, NotableKind } from "./cluster-state.ts";
 import {
   asGroupState,
+  asMembershipChange,
   asOffsetCommit,
   asOffsetRemoved,
   type GroupMemberInfo,
 } from "./kafka-events.ts";
-import type { AnyRecord } from "./records.ts";
+import { type AnyRecord, num } from "./records.ts";
+
+export const OFFSETS_TOPIC = "__consumer_offsets";
+
+/** A rebalance: the generation it left and the membership changes that started or joined it. */
+export interface RebalanceRecord {
+  readonly t: number;
+  readonly fromGeneration: number;
+  causes: string[];
+}
 
 export interface GroupState {
   readonly group: string;
+  /** The broker whose trace this is (-1 for events without a node). */
+  readonly coordinator: number;
   state: string;
   generation: number;
   protocol: string | null;
@@ -20,50 +33,179 @@ export interface GroupState {
   members: GroupMemberInfo[];
   /** Committed offset per partition key: the next record the group will read. */
   committed: Record<string, number>;
+  /** Time of the last state or generation change. */
   since: number;
+  /** Index of the last event that updated this entry. */
+  updated: number;
+  /** The last few rebalances, oldest first. */
+  rebalances: RebalanceRecord[];
+  /** A membership change that started no rebalance (a static member replaced while Stable...). */
+  lastChange: { readonly t: number; readonly text: string } | null;
+}
+
+const holderKey = (group: string, node: number) => `${group}@${node}`;
+const REBALANCES_KEPT = 3;
+const CAUSES_KEPT = 8;
+const inRebalance = (state: string) =>
+  state === "PreparingRebalance" || state === "CompletingRebalance";
+
+/** Java's String.hashCode (UTF-16 units), as Kafka maps a group to its offsets partition. */
+export function offsetsPartitionOf(group: string, partitionCount: number): number {
+  let h = 0;
+  for (let i = 0; i < group.length; i++) h = (Math.imul(h, 31) + group.charCodeAt(i)) | 0;
+  const abs = h === -2147483648 ? 0 : Math.abs(h);
+  return abs % partitionCount;
+}
+
+function offsetsPartitionCount(state: ClusterState): number {
+  let n = 0;
+  for (const p of Object.values(state.partitions)) if (p.topic === OFFSETS_TOPIC) n++;
+  return n;
 }
 
 /** Applies a group event; undefined when `r` is not one. */
-export function applyGroupEvent(
-  groups: Record<string, GroupState>,
-  r: AnyRecord,
-): NotableKind[] | undefined {
-  const group = asGroupState(r);
-  if (group !== undefined) {
-    const g = groups[group.group] ?? {
-      group: group.group,
-      state: "Empty",
-      generation: 0,
-      protocol: null,
-      leader: null,
-      members: [],
-      committed: {},
-      since: r.t,
-    };
-    groups[group.group] = g;
-    const before = `${g.state}/${g.generation}`;
-    g.state = group.state ?? g.state;
-    g.generation = group.generation ?? g.generation;
-    g.protocol = group.protocol ?? g.protocol;
-    g.leader = group.leader ?? g.leader;
-    if (group.members !== undefined) g.members = [...group.members];
-    if (`${g.state}/${g.generation}` === before) return [];
-    g.since = r.t;
-    return ["rebalance"];
+export function applyGroupEvent(state: ClusterState, r: AnyRecord, idx: number) {
+  const node = r.node ?? -1;
+  const change = asMembershipChange(r);
+  if (change !== undefined) {
+    const key = holderKey(change.group, node);
+    const notes = state.groupNotes[key] ?? [];
+    state.groupNotes[key] = [...notes.slice(-(CAUSES_KEPT - 1)), change.text];
+    return [];
   }
+  const event = asGroupState(r);
+  if (event !== undefined) return applyGroupState(state, r, idx, event);
   const commit = asOffsetCommit(r);
   if (commit !== undefined) {
-    const g = groups[commit.group];
-    if (g !== undefined) for (const o of commit.offsets) g.committed[o.key] = o.offset;
+    const known = state.groupOffsets[commit.group] ?? {};
+    state.groupOffsets[commit.group] = known;
+    const g = state.groups[holderKey(commit.group, node)];
+    for (const o of commit.offsets) {
+      known[o.key] = o.offset;
+      if (g !== undefined) g.committed[o.key] = o.offset;
+    }
+    if (g !== undefined) g.updated = idx;
     return [];
   }
   const removed = asOffsetRemoved(r);
   if (removed !== undefined) {
-    const g = groups[removed.group];
+    const g = state.groups[holderKey(removed.group, node)];
     if (g !== undefined) delete g.committed[removed.key];
+    delete state.groupOffsets[removed.group]?.[removed.key];
     return [];
   }
-  return undefined;
+  if (r.type === "coordinator-unloaded") {
+    const partition = num(r, "partition");
+    const count = offsetsPartitionCount(state);
+    dropGroups(
+      state,
+      (g) =>
+        g.coordinator === node &&
+        (partition === undefined ||
+          count === 0 ||
+          offsetsPartitionOf(g.group, count) === partition),
+    );
+    return [];
+  }
+  return r.type === "coordinator-loaded" ? [] : undefined;
+}
+
+type GroupStateEventFields = NonNullable<ReturnType<typeof asGroupState>>;
+
+function applyGroupState(
+  state: ClusterState,
+  r: AnyRecord,
+  idx: number,
+  e: GroupStateEventFields,
+): NotableKind[] {
+  const node = r.node ?? -1;
+  const key = holderKey(e.group, node);
+  // A group new to this broker (created, or loaded from its offsets partition) starts with the
+  // offsets the group last committed anywhere: what the coordinator replayed from the log.
+  const g = state.groups[key] ?? {
+    group: e.group,
+    coordinator: node,
+    state: "Empty",
+    generation: 0,
+    protocol: null,
+    leader: null,
+    members: [],
+    committed: { ...(state.groupOffsets[e.group] ?? {}) },
+    since: r.t,
+    updated: idx,
+    rebalances: [],
+    lastChange: null,
+  };
+  state.groups[key] = g;
+  const before = { state: g.state, generation: g.generation, members: g.members.length };
+  g.state = e.state ?? g.state;
+  g.generation = e.generation ?? g.generation;
+  g.protocol = e.protocol === undefined ? g.protocol : e.protocol;
+  g.leader = e.leader === undefined ? g.leader : e.leader;
+  if (e.members !== undefined) g.members = [...e.members];
+  g.updated = idx;
+  const notes = state.groupNotes[key] ?? [];
+  delete state.groupNotes[key];
+  const last = g.rebalances[g.rebalances.length - 1];
+  if (g.state === "PreparingRebalance" && before.state !== "PreparingRebalance") {
+    const causes = notes.length > 0 ? notes : [inferredCause(before.members, g.members.length)];
+    g.rebalances = [
+      ...g.rebalances.slice(-(REBALANCES_KEPT - 1)),
+      { t: r.t, fromGeneration: before.generation, causes },
+    ];
+  } else if (notes.length > 0 && inRebalance(before.state) && last !== undefined) {
+    last.causes = [...last.causes, ...notes].slice(-CAUSES_KEPT);
+  } else if (notes.length > 0) {
+    g.lastChange = { t: r.t, text: notes.join("; ") };
+  }
+  if (g.state === before.state && g.generation === before.generation) return [];
+  g.since = r.t;
+  return ["rebalance"];
+}
+
+/** A rebalance with no membership event before it: a known member sent JoinGroup again. */
+function inferredCause(membersBefore: number, membersAfter: number): string {
+  if (membersBefore === 0 && membersAfter === 0) return "the group came back from its log";
+  return "a member rejoined (JoinGroup from a known member: a cooperative follow-up, new metadata, or a lost generation)";
+}
+
+/** A broker crashed: the groups it coordinated are gone from its memory. */
+export function dropGroupsOf(state: ClusterState, node: number): void {
+  dropGroups(state, (g) => g.coordinator === node);
+}
+
+function dropGroups(state: ClusterState, gone: (g: GroupState) => boolean): void {
+  for (const [key, g] of Object.entries(state.groups)) {
+    if (!gone(g)) continue;
+    delete state.groups[key];
+    delete state.groupNotes[key];
+  }
+}
+
+/**
+ * One entry per group: the copy held by the leader of its offsets partition, else the one updated
+ * last. Other brokers may briefly hold a stale copy while leadership moves.
+ */
+export function currentGroups(state: ClusterState): GroupState[] {
+  const best = new Map<string, GroupState>();
+  const count = offsetsPartitionCount(state);
+  const rank = (g: GroupState) => {
+    const p =
+      count === 0
+        ? undefined
+        : state.partitions[`${OFFSETS_TOPIC}-${offsetsPartitionOf(g.group, count)}`];
+    return [p !== undefined && p.leader === g.coordinator ? 1 : 0, g.updated] as const;
+  };
+  for (const g of Object.values(state.groups)) {
+    const other = best.get(g.group);
+    if (other === undefined) {
+      best.set(g.group, g);
+      continue;
+    }
+    const [a, b] = [rank(g), rank(other)];
+    if (a[0] > b[0] || (a[0] === b[0] && a[1] > b[1])) best.set(g.group, g);
+  }
+  return [...best.values()].sort((a, b) => (a.group < b.group ? -1 : a.group > b.group ? 1 : 0));
 }
 
 /** Consumer lag per partition: the leader's high watermark minus the committed offset. */

@@ -108,6 +108,8 @@ export function asTruncation(
 export interface GroupMemberInfo {
   readonly memberId: string;
   readonly clientId: string | undefined;
+  /** group.instance.id of a static member (KIP-345). */
+  readonly groupInstanceId: string | undefined;
   /** Partition keys ("topic-partition") assigned to the member. */
   readonly assignment: readonly string[];
 }
@@ -158,7 +160,7 @@ function members(value: unknown): GroupMemberInfo[] | undefined {
   const out: GroupMemberInfo[] = [];
   for (const item of value) {
     if (typeof item === "string") {
-      out.push({ memberId: item, clientId: undefined, assignment: [] });
+      out.push({ memberId: item, clientId: undefined, groupInstanceId: undefined, assignment: [] });
       continue;
     }
     if (typeof item !== "object" || item === null) continue;
@@ -166,7 +168,9 @@ function members(value: unknown): GroupMemberInfo[] | undefined {
     const memberId = typeof m.memberId === "string" ? m.memberId : undefined;
     if (memberId === undefined) continue;
     const clientId = typeof m.clientId === "string" ? m.clientId : undefined;
-    out.push({ memberId, clientId, assignment: assignmentKeys(m.assignment ?? m.partitions) });
+    const groupInstanceId = typeof m.groupInstanceId === "string" ? m.groupInstanceId : undefined;
+    const assignment = assignmentKeys(m.assignment ?? m.partitions);
+    out.push({ memberId, clientId, groupInstanceId, assignment });
   }
   return out;
 }
@@ -184,6 +188,58 @@ export function asGroupState(r: AnyRecord): GroupStateEvent | undefined {
     leader: str(r, "leader") ?? str(r, "leaderId"),
     members: members(r.members),
   };
+}
+
+/** Words for core/groups' MemberLeftReason values. */
+const leftReasons: Readonly<Record<string, string>> = {
+  "leave-group": "left the group (LeaveGroup)",
+  "not-rejoined": "did not rejoin within the rebalance timeout",
+  "not-synced": "did not send SyncGroup in time",
+  "join-timeout": "a new member whose JoinGroup timed out",
+  "pending-expired": "a pending member id that was never used",
+  "group-max-size": "over group.max.size",
+  unloaded: "its coordinator unloaded the group",
+};
+
+/** Who a member is, in short: its client id, static instance id, and the start of its member id. */
+export function memberName(memberId: string, clientId?: string, instance?: string | null): string {
+  const id = memberId.length > 16 ? `${memberId.slice(0, 14)}…` : memberId;
+  if (instance !== undefined && instance !== null) return `${instance} (static, ${id})`;
+  return clientId === undefined ? id : `${clientId} (${id})`;
+}
+
+/**
+ * A membership change with why, from core/groups: a member joined (or a static member came back
+ * with a new member id, fencing the old one), left, or its session expired.
+ */
+export function asMembershipChange(r: AnyRecord): { group: string; text: string } | undefined {
+  const group = str(r, "group");
+  const memberId = str(r, "memberId");
+  if (group === undefined || memberId === undefined) return undefined;
+  const instance = str(r, "groupInstanceId");
+  const who = memberName(memberId, str(r, "clientId"), instance);
+  switch (r.type) {
+    case "group-member-joined": {
+      const replaced = str(r, "replacedMemberId");
+      if (r.reason === "static-replaced" && replaced !== undefined)
+        return {
+          group,
+          text: `static member ${instance ?? "?"} rejoined with a new member id: ${memberName(replaced)} is fenced (FENCED_INSTANCE_ID)`,
+        };
+      return { group, text: `${who} joined` };
+    }
+    case "group-member-left": {
+      const reason = str(r, "reason") ?? "";
+      return { group, text: `${who} ${leftReasons[reason] ?? `left (${reason})`}` };
+    }
+    case "group-member-expired":
+      return {
+        group,
+        text: `${who}: session expired (no heartbeat for session.timeout.ms = ${num(r, "sessionTimeoutMs") ?? "?"} ms)`,
+      };
+    default:
+      return undefined;
+  }
 }
 
 export interface OffsetCommitEvent {

@@ -3,7 +3,7 @@
 // change. Invariant: rows are appended in trace order, so every `t` column is sorted.
 
 import type { PartitionStateEvent } from "../core/broker/trace-events.ts";
-import { type ClusterState, groupLag } from "./cluster-state.ts";
+import { type ClusterState, currentGroups, groupLag } from "./cluster-state.ts";
 import type { HwSeries, LagSeries, PartitionSeries, ReplicaSeries } from "./index-data.ts";
 import { f64, i32, type Vec } from "./vec.ts";
 
@@ -123,7 +123,7 @@ export class SeriesIndex {
 
   /** Appends a row per group whose total lag changed. */
   lagChanged(state: ClusterState, t: number): void {
-    for (const g of Object.values(state.groups)) {
+    for (const g of currentGroups(state)) {
       const lag = Object.values(groupLag(state, g)).reduce((a, b) => a + b, 0);
       let rows = this.#lags.get(g.group);
       if (rows === undefined) {

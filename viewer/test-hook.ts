@@ -19,6 +19,45 @@ export interface ShownReplica {
   readonly offline: boolean;
 }
 
+/** One consumer group box of the groups panel, read back from the DOM. */
+export interface ShownGroup {
+  readonly group: string;
+  readonly coordinator: number;
+  readonly state: string;
+  readonly generation: number;
+  readonly protocol: string;
+  readonly leader: string;
+  readonly members: readonly { readonly memberId: string; readonly assignment: string }[];
+  readonly offsets: readonly {
+    readonly partition: string;
+    readonly committed: number;
+    readonly lag: string;
+  }[];
+}
+
+function shownGroups(): ShownGroup[] {
+  return [...document.querySelectorAll<HTMLElement>("[data-group]")].map((box) => {
+    const d = box.dataset;
+    return {
+      group: d.group ?? "",
+      coordinator: Number(d.coordinator),
+      state: d.state ?? "",
+      generation: Number(d.generation),
+      protocol: d.protocol ?? "",
+      leader: d.leader ?? "",
+      members: [...box.querySelectorAll<HTMLElement>("[data-member]")].map((row) => ({
+        memberId: row.dataset.member ?? "",
+        assignment: row.dataset.assignment ?? "",
+      })),
+      offsets: [...box.querySelectorAll<HTMLElement>("[data-offset]")].map((row) => ({
+        partition: row.dataset.offset ?? "",
+        committed: Number(row.dataset.committed),
+        lag: row.dataset.lag ?? "",
+      })),
+    };
+  });
+}
+
 export interface ViewerHook {
   ready(): Promise<void>;
   error(): string | null;
@@ -35,6 +74,8 @@ export interface ViewerHook {
   seek(t: number): Promise<void>;
   seekIndex(idx: number): Promise<void>;
   shownReplicas(): ShownReplica[];
+  /** The groups panel's boxes (one per group and coordinating broker) read back from the DOM. */
+  shownGroups(): ShownGroup[];
   stateAt(t: number): Promise<ClusterState>;
   scenario(): {
     readonly next: number;
@@ -135,6 +176,7 @@ export function installTestHook(app: App, deps: HookDeps): void {
           offline: d.offline === "true",
         };
       }),
+    shownGroups,
     stateAt: (t) => app.client.state(app.data === null ? -1 : eventAtTime(app.data, t)),
     scenario: () => ({
       next: app.playback.scenario?.next ?? -1,

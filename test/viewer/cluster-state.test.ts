@@ -284,7 +284,7 @@ describe("controller and groups", () => {
       },
       { type: "offset-committed", node: 1, group: "g", topic: "t", partition: 0, offset: 25 },
     ]);
-    const g = state.groups.g!;
+    const g = state.groups["g@1"]!;
     expect(notables[1]).toEqual(["rebalance"]);
     expect([g.state, g.generation, g.members[0]!.assignment]).toEqual(["Stable", 2, ["t-0"]]);
     expect(groupLag(state, g)).toEqual({ "t-0": 15 });
