@@ -91,6 +91,12 @@ export function resolveNodeNetwork(
   if (config.explicitProperties.includes("advertised.listeners") && advertised.length === 0) {
     errors.push("advertised.listeners: a controller listener cannot be advertised to clients");
   }
+  const told = advertised.length > 0 ? advertised : clientListeners;
+  if (told.some((l) => isWildcard(l.host))) {
+    errors.push(
+      "advertised.listeners: clients cannot connect to a wildcard address; with listeners on 0.0.0.0, set advertised.listeners to a reachable host",
+    );
+  }
   const peer = peerNetwork(config, config.listeners.filter(isController), runtime, errors);
   if (errors.length > 0) return err(errors);
   const client = clientListeners[0];
@@ -133,8 +139,10 @@ function peerNetwork(
     );
     return undefined;
   }
-  const wildcard = listener.host === "" || listener.host === "0.0.0.0" || listener.host === "::";
-  if (listener.port !== own.port || (!wildcard && !sameHost(listener.host, own.host))) {
+  if (
+    listener.port !== own.port ||
+    (!isWildcard(listener.host) && !sameHost(listener.host, own.host))
+  ) {
     errors.push(
       `listeners: ${listener.name}://${listener.host}:${listener.port} does not match this node's controller.quorum.voters entry ${own.id}@${own.host}:${own.port}`,
     );
@@ -149,6 +157,10 @@ function peerNetwork(
   const peers = new Map<NodeId, PeerAddress>();
   for (const v of voters) if (v.id !== config.nodeId) peers.set(v.id, bindable(v));
   return { listen: bindable(listener), peers };
+}
+
+function isWildcard(host: string): boolean {
+  return host === "" || host === "0.0.0.0" || host === "::";
 }
 
 function sameHost(a: string, b: string): boolean {

@@ -147,14 +147,27 @@ describe("resolveNodeNetwork", () => {
     expect(errors?.join("\n")).toContain(message);
   });
 
+  it("refuses to advertise a wildcard bind address to clients", () => {
+    const wildcard = {
+      ...node1,
+      listeners: "PLAINTEXT://0.0.0.0:9092,CONTROLLER://127.0.0.1:19092",
+    };
+    expect(resolve(wildcard).errors?.join("\n")).toContain("clients cannot connect to a wildcard");
+    const told = { ...wildcard, "advertised.listeners": "PLAINTEXT://kafka-1:9092" };
+    expect(resolve(told).errors).toBeUndefined();
+  });
+
   it("accepts localhost for 127.0.0.1 and a wildcard bind for the voter's host", () => {
     expect(
       resolve({ ...node1, listeners: "PLAINTEXT://localhost:9092,CONTROLLER://localhost:19092" })
         .errors,
     ).toBeUndefined();
     expect(
-      resolve({ ...node1, listeners: "PLAINTEXT://0.0.0.0:9092,CONTROLLER://0.0.0.0:19092" })
-        .errors,
+      resolve({
+        ...node1,
+        listeners: "PLAINTEXT://0.0.0.0:9092,CONTROLLER://0.0.0.0:19092",
+        "advertised.listeners": "PLAINTEXT://127.0.0.1:9092",
+      }).errors,
     ).toBeUndefined();
   });
 });
