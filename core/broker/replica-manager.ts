@@ -39,6 +39,14 @@ export class ReplicaManager {
   readonly ctx: BrokerContext;
   readonly #logFactory: HostedLogFactory;
   readonly #hosted = new Map<string, HostedPartition>();
+  /**
+   * For checkInvariants: the map key and registration each hosted partition was last checked
+   * against. A registration is immutable, so the same pair needs no new key string every step.
+   */
+  readonly #keysChecked = new WeakMap<
+    HostedPartition,
+    { key: string; of: PartitionRegistration }
+  >();
   /** Folders whose files are being deleted; a new log for the same folder waits for them. */
   readonly #destroying = new Map<string, (() => void)[]>();
   /** Partitions whose state may have changed this step (partition-state events, wakeups). */
@@ -407,7 +415,12 @@ export class ReplicaManager {
   checkInvariants(): void {
     for (const [key, p] of this.#hosted) {
       // Messages are built only on failure: these checks run after every step.
-      if (p.removed || p.key !== key) assert(false, `hosted map holds ${key} wrongly`);
+      if (p.removed) assert(false, `hosted map holds ${key} wrongly`);
+      const checked = this.#keysChecked.get(p);
+      if (checked === undefined || checked.key !== key || checked.of !== p.registration) {
+        if (p.key !== key) assert(false, `hosted map holds ${key} wrongly`);
+        this.#keysChecked.set(p, { key, of: p.registration });
+      }
       const registration = this.ctx.image.partition(p.topic, p.partition);
       if (registration === undefined) assert(false, `${key} hosted but not in the image`);
       if (registration.topicId !== p.registration.topicId) {

@@ -58,9 +58,21 @@ export function checkLogInvariants(ctx: LogContext): void {
     };
     checkedLogs.set(state, memo);
   }
-  const from = Math.max(0, uncheckedFrom(memo, segments));
-  checkSegments(segments, from);
-  for (let i = from; i < segments.length - 1; i++) watch(segments[i]!, memo);
+  const steady =
+    !memo.dirty &&
+    memo.segments === segments &&
+    memo.length === segments.length &&
+    memo.first === segments[0] &&
+    memo.active === segments.at(-1);
+  if (steady) {
+    // Only the active segment changes (its boundary with the last closed one is checked too); the
+    // closed ones were watched when first verified.
+    checkSegments(segments, Math.max(0, segments.length - 2));
+  } else {
+    const from = uncheckedFrom(memo, segments);
+    checkSegments(segments, from);
+    for (let i = from; i < segments.length - 1; i++) watch(segments[i]!, memo);
+  }
   memo.segments = segments;
   memo.length = segments.length;
   memo.first = segments[0];
@@ -77,14 +89,13 @@ export function checkLogInvariants(ctx: LogContext): void {
   checkEpochs(state, memo);
 }
 
-/** The first segment whose checks the changes since the last check may have broken. */
+/** After a change to the list: the first segment whose checks the change may have broken. */
 function uncheckedFrom(memo: Checked, segments: readonly Segment[]): number {
   if (memo.dirty || memo.segments !== segments || memo.first !== segments[0]) return 0;
-  if (memo.active === segments.at(-1))
-    return memo.length === segments.length ? segments.length - 2 : 0;
   // Rolled: the segments before the old active one were verified, and are watched.
   const old = memo.length - 1;
-  return old < segments.length && segments[old] === memo.active ? old : 0;
+  const rolled = memo.active !== segments.at(-1) && old < segments.length && old >= 0;
+  return rolled && segments[old] === memo.active ? old : 0;
 }
 
 /** Makes writes to a verified closed segment's checked fields mark its log for a whole check. */
