@@ -24,6 +24,7 @@ import {
   type DiskResult,
   isValidDiskPath,
 } from "../core/disk.ts";
+import { errorCode, notFound, toDiskError } from "./disk-errors.ts";
 import { type DiskDone, DiskPipeline } from "./disk-pipeline.ts";
 
 /** The synchronous node:fs calls RuntimeDisk makes; tests inject a facade to observe or fail them. */
@@ -359,7 +360,7 @@ export class RuntimeDisk {
     const file = this.#existing(path);
     if (file === undefined) return notFound(path);
     const size = this.#fs.fstatSync(file.fd).size;
-    const bytes = new Uint8Array(Math.max(0, Math.min(length, size - position)));
+    const bytes = readBuffer(Math.max(0, Math.min(length, size - position)));
     let offset = 0;
     while (offset < bytes.length) {
       const read = this.#fs.readSync(
@@ -452,6 +453,16 @@ export class RuntimeDisk {
   }
 }
 
+/** Large reads skip zero-filling (every byte is overwritten, or the short tail is cut off). */
+const UNZEROED_READ_MIN = 64 * 1024;
+
+/** A plain Uint8Array (never a pooled Buffer: callers may keep it and use its .buffer). */
+function readBuffer(length: number): Uint8Array {
+  if (length < UNZEROED_READ_MIN) return new Uint8Array(length);
+  const raw = Buffer.allocUnsafeSlow(length);
+  return new Uint8Array(raw.buffer, raw.byteOffset, length);
+}
+
 function assertPaths(op: DiskOp): void {
   if (op.type === "rename") {
     assert(isValidDiskPath(op.from) && isValidDiskPath(op.to), `bad rename ${op.from} -> ${op.to}`);
@@ -472,34 +483,4 @@ function assertNonNegative(value: number, what: string): void {
 function parentOf(path: string): string {
   const slash = path.lastIndexOf("/");
   return slash === -1 ? "" : path.slice(0, slash);
-}
-
-function notFound(path: string): DiskResult {
-  return { ok: false, code: "ENOENT", message: `no file ${path}` };
-}
-
-function errorCode(error: unknown): string | undefined {
-  if (typeof error !== "object" || error === null || !("code" in error)) return undefined;
-  return typeof error.code === "string" ? error.code : undefined;
-}
-
-/** OS error codes the contract names, and the nearest contract code for a few relatives. */
-const CODE_MAP: Readonly<Record<string, DiskErrorCode>> = {
-  EIO: DiskErrorCode.EIO,
-  ENOSPC: DiskErrorCode.ENOSPC,
-  EDQUOT: DiskErrorCode.ENOSPC,
-  EFBIG: DiskErrorCode.ENOSPC,
-  ENOENT: DiskErrorCode.ENOENT,
-  ENOTDIR: DiskErrorCode.ENOENT,
-  EACCES: DiskErrorCode.EACCES,
-  EPERM: DiskErrorCode.EACCES,
-  EROFS: DiskErrorCode.EACCES,
-};
-
-/** Anything unexpected becomes EIO, carrying the original message for the operator. */
-function toDiskError(error: unknown, op: DiskOp): DiskResult {
-  const code = errorCode(error);
-  const message = error instanceof Error ? error.message : String(error);
-  const mapped = code === undefined ? undefined : CODE_MAP[code];
-  return { ok: false, code: mapped ?? DiskErrorCode.EIO, message: `${op.type}: ${message}` };
 }

@@ -282,6 +282,18 @@ describe("RuntimeDisk on real files", () => {
     });
   });
 
+  it("a large read is a plain array of its own holding exactly the file's bytes", () => {
+    const big = new Uint8Array(200 * 1024).map((_, i) => i % 251);
+    disk.execute({ type: "append", path: "big", bytes: big });
+    const read = disk.execute({ type: "read", path: "big", position: 1000, length: 1 << 20 });
+    expect(read.ok && read.type === "read").toBe(true);
+    if (!read.ok || read.type !== "read") return;
+    expect(read.bytes.constructor).toBe(Uint8Array);
+    expect(read.bytes.byteOffset).toBe(0);
+    expect(read.bytes.buffer.byteLength).toBe(big.length - 1000);
+    expect(read.bytes).toEqual(big.subarray(1000));
+  });
+
   it("asserts when truncate would grow a file (a bug in the caller)", () => {
     disk.execute({ type: "append", path: "f", bytes: bytes(1) });
     expect(() => disk.execute({ type: "truncate", path: "f", size: 2 })).toThrow(/grow/);
