@@ -33,6 +33,7 @@ options:
   --override key=value   set one property (repeatable; wins over the file)
   --log-level LEVEL      debug, info (default), warn or error
   --log-format FORMAT    text (default) or json
+  --stop-on-stdin-eof    stop as on SIGTERM when standard input closes (for supervisors)
   --help                 show this help
 
 With no file: node.id=1, listeners=PLAINTEXT://localhost:9092, log.dirs=./data.
@@ -56,6 +57,8 @@ interface BrokerArgs {
   readonly overrides: readonly PropertyEntry[];
   readonly level: LogLevelName;
   readonly json: boolean;
+  /** Stop (as on SIGTERM) when standard input closes: a supervisor that died cannot signal. */
+  readonly stopOnStdinEof: boolean;
 }
 
 export function parseBrokerArgs(
@@ -65,6 +68,7 @@ export function parseBrokerArgs(
   const overrides: PropertyEntry[] = [];
   let level: LogLevelName = "info";
   let json = false;
+  let stopOnStdinEof = false;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     const [flag, inline] =
@@ -88,6 +92,8 @@ export function parseBrokerArgs(
       if (name !== "text" && name !== "json")
         return { ok: false, error: "--log-format must be text or json" };
       json = name === "json";
+    } else if (flag === "--stop-on-stdin-eof") {
+      stopOnStdinEof = true;
     } else if (flag.startsWith("-")) {
       return { ok: false, error: `unknown option ${flag}` };
     } else if (file === undefined) {
@@ -96,7 +102,7 @@ export function parseBrokerArgs(
       return { ok: false, error: `unexpected argument '${arg}' (one properties file at most)` };
     }
   }
-  return { ok: true, value: { file, overrides, level, json } };
+  return { ok: true, value: { file, overrides, level, json, stopOnStdinEof } };
 }
 
 /** The config from the file (if any) and the overrides, on Kafka's defaults; errors as lines. */
@@ -191,11 +197,18 @@ export async function runBroker(args: readonly string[]): Promise<number> {
       stopping = true;
       void started.value.stop(signal).then(() => {
         dataDir.release();
+        if (parsed.value.stopOnStdinEof) process.stdin.destroy(); // nothing left to wait for
         resolve(0);
       });
     };
     process.on("SIGINT", () => stop("SIGINT"));
     process.on("SIGTERM", () => stop("SIGTERM"));
+    if (parsed.value.stopOnStdinEof) {
+      process.stdin.on("data", () => undefined); // read (and ignore) until the supervisor is gone
+      process.stdin.once("end", () => {
+        if (!stopping) stop("stdin closed");
+      });
+    }
   });
 }
 

@@ -160,7 +160,11 @@ function describe(status: ExitStatus): string {
 }
 
 function launch(nodeId: number, argv: readonly string[], onEvent: () => void): Child {
-  const child = spawn(process.execPath, [binPath, ...argv], { stdio: ["ignore", "pipe", "pipe"] });
+  // Each child's stdin is a pipe from this process: if it dies without signalling (kill -9), the
+  // pipe closes and the child stops on its own (--stop-on-stdin-eof) instead of living on.
+  const child = spawn(process.execPath, [binPath, ...argv, "--stop-on-stdin-eof"], {
+    stdio: ["pipe", "pipe", "pipe"],
+  });
   const entry: Child = {
     nodeId,
     process: child,

@@ -131,6 +131,27 @@ describe("runnel cluster", () => {
     expect(await portsInUse([base, base + 2])).toEqual([]);
   }, 60_000);
 
+  it("its nodes stop on their own when it is killed with SIGKILL (no orphans)", async () => {
+    const base = await freeBasePort();
+    const cluster = startCluster([
+      "--nodes",
+      "1",
+      "--base-port",
+      String(base),
+      "--data-dir",
+      tempDir(),
+    ]);
+    await cluster.waitFor(`bootstrap.servers=127.0.0.1:${base}`, 60_000);
+    cluster.child.kill("SIGKILL");
+    await cluster.exited;
+    // The node saw its standard input close and ran its own shutdown: the port frees up.
+    const deadline = Date.now() + 30_000;
+    while ((await portsInUse([base])).length > 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(await portsInUse([base, base + CONTROLLER_PORT_OFFSET])).toEqual([]);
+  }, 90_000);
+
   it("explains its options with --help", async () => {
     const result = await run(process.execPath, [
       path.join(repoRoot, "bin", "runnel.js"),
