@@ -7,7 +7,7 @@ import { assert, assertNever } from "../assert.ts";
 import { ErrorCode, errorName } from "../error-codes.ts";
 import type { Millis, NodeId, Offset } from "../ids.ts";
 import { limits } from "../limits.ts";
-import type { Effect, Input, Node, NodeView } from "../node.ts";
+import type { Effect, Input, Node } from "../node.ts";
 import { Outbox } from "../outbox.ts";
 import type { ClientResponse } from "../protocol/index.ts";
 import type { Rng } from "../rng.ts";
@@ -19,13 +19,14 @@ import {
   type FetchTag,
   type ListOffsetsTag,
 } from "./consumer-fetcher.ts";
-import { FinalPolls, type FinalPollsView } from "./consumer-final-polls.ts";
+import { FinalPolls } from "./consumer-final-polls.ts";
 import { ConsumerGroup } from "./consumer-group.ts";
 import { ConsumerHistory } from "./consumer-history.ts";
-import { ConsumerPositions, type PartitionState, type ResetTarget } from "./consumer-positions.ts";
-import type { MemberState } from "./group-member.ts";
-import type { GroupStamp, PollRead } from "./history.ts";
-import { MetadataCache, type MetadataView } from "./metadata-cache.ts";
+import { ConsumerPositions, type PartitionState } from "./consumer-positions.ts";
+import { type ConsumerView, groupView, inFlightViews, partitionViews } from "./consumer-view.ts";
+import type { PollRead } from "./history.ts";
+import { MetadataCache } from "./metadata-cache.ts";
+import { ProcessPause } from "./process-pause.ts";
 import type { KeyMap } from "./workload-keys.ts";
 
 export interface ConsumerOptions {
@@ -53,41 +54,7 @@ export type ConsumerCommand =
   /** The process freezes (a GC or VM pause): nothing runs, input waits, the clock goes on. */
   | { readonly type: "pause"; readonly durationMs: Millis };
 
-export interface ConsumerView extends NodeView {
-  readonly kind: "consumer";
-  readonly processId: number;
-  readonly pollOpen: boolean;
-  readonly bufferedRecords: number;
-  readonly inFlightRequests: readonly {
-    node: NodeId;
-    correlationId: number;
-    api: string;
-    sentMs: Millis;
-  }[];
-  readonly partitions: readonly {
-    readonly key: number;
-    readonly topic: string;
-    readonly partition: number;
-    /** -1 while the position is unknown (a reset is pending). */
-    readonly position: Offset;
-    readonly epoch: number;
-    readonly highWatermark: Offset;
-    readonly buffered: number;
-    readonly reset: ResetTarget | "none" | null;
-  }[];
-  readonly finalPolls: FinalPollsView;
-  readonly metadata: MetadataView;
-  /** Group members only. */
-  readonly group?: ConsumerGroupView;
-}
-
-export interface ConsumerGroupView extends GroupStamp {
-  readonly state: MemberState | "closed";
-  readonly coordinator: number;
-  /** Keys of the partitions the member owns. */
-  readonly owned: readonly number[];
-  readonly paused: boolean;
-}
+export type { ConsumerGroupView, ConsumerView } from "./consumer-view.ts";
 
 export class SimConsumer implements Node<ConsumerView> {
   readonly #id: NodeId;
@@ -109,14 +76,13 @@ export class SimConsumer implements Node<ConsumerView> {
   #closed = false;
   /** The group side, for a consumer with group.id. */
   readonly #group: ConsumerGroup<ConsumerTag> | undefined;
-  /** A pause (GC, VM freeze) lasts until then; input that arrives meanwhile waits. */
-  #pausedUntilMs: Millis | undefined;
-  readonly #deferred: (
-    | { readonly type: "input"; readonly input: Input }
-    | { readonly type: "command"; readonly command: ConsumerCommand }
-  )[] = [];
   /** Positions at the last invariant check, to prove they only move forward within an epoch. */
   #checked = new Map<PartitionState, { epoch: number; position: Offset | undefined }>();
+  /** A GC or VM pause: input and the application's calls wait for its end. */
+  readonly #pause = new ProcessPause<
+    | { readonly type: "input"; readonly input: Input }
+    | { readonly type: "command"; readonly command: ConsumerCommand }
+  >();
 
   constructor(options: ConsumerOptions) {
     this.#id = options.nodeId;
@@ -156,14 +122,12 @@ export class SimConsumer implements Node<ConsumerView> {
   step(now: Millis, input: Input): readonly Effect[] {
     this.#advance(now);
     if (this.#closed) return [];
-    if (this.#pausedUntilMs !== undefined && now < this.#pausedUntilMs) {
-      if (input.type !== "timer" && input.type !== "start") {
-        assert(this.#deferred.length < limits.clientPendingOpsMax, "too much input during a pause");
-        this.#deferred.push({ type: "input", input });
-      }
+    if (this.#pause.frozen(now)) {
+      if (input.type !== "timer" && input.type !== "start")
+        this.#pause.hold({ type: "input", input });
       return [];
     }
-    if (this.#pausedUntilMs !== undefined) this.#resume(now);
+    if (this.#pause.paused) this.#resume(now);
     this.#handle(now, input);
     this.#run(now);
     return this.#outbox.take();
@@ -171,10 +135,8 @@ export class SimConsumer implements Node<ConsumerView> {
 
   /** The pause is over: what arrived meanwhile is handled now, in arrival order. */
   #resume(now: Millis): void {
-    this.#pausedUntilMs = undefined;
     this.#outbox.mark("consumer-resumed-after-pause");
-    const deferred = this.#deferred.splice(0);
-    for (const d of deferred) {
+    for (const d of this.#pause.end(now)) {
       if (d.type === "input") this.#handle(now, d.input);
       else this.#command(now, d.command);
     }
@@ -210,13 +172,12 @@ export class SimConsumer implements Node<ConsumerView> {
       this.#outbox.mark("consumer-command-after-close-ignored");
       return this.#outbox.take();
     }
-    if (this.#pausedUntilMs !== undefined && now < this.#pausedUntilMs) {
+    if (this.#pause.frozen(now)) {
       // The whole process froze: the application's call goes through when the pause ends.
-      assert(this.#deferred.length < limits.clientPendingOpsMax, "too many calls during a pause");
-      this.#deferred.push({ type: "command", command });
+      this.#pause.hold({ type: "command", command });
       return this.#outbox.take();
     }
-    if (this.#pausedUntilMs !== undefined) this.#resume(now);
+    if (this.#pause.paused) this.#resume(now);
     this.#command(now, command);
     this.#run(now);
     return this.#outbox.take();
@@ -252,8 +213,7 @@ export class SimConsumer implements Node<ConsumerView> {
         this.#close(now);
         break;
       case "pause":
-        assert(command.durationMs > 0, "a pause lasts");
-        this.#pausedUntilMs = now + command.durationMs;
+        this.#pause.start(now, command.durationMs);
         this.#outbox.mark("consumer-paused");
         break;
       default:
@@ -359,7 +319,7 @@ export class SimConsumer implements Node<ConsumerView> {
   }
 
   #run(now: Millis): void {
-    if (this.#closed || (this.#pausedUntilMs !== undefined && now < this.#pausedUntilMs)) return;
+    if (this.#closed || this.#pause.frozen(now)) return;
     for (const { lost } of this.#network.expire(now, this.#rng)) {
       this.#outbox.mark("client-request-timed-out");
       this.#onLost(now, lost);
@@ -424,7 +384,8 @@ export class SimConsumer implements Node<ConsumerView> {
   nextWakeup(): Millis | undefined {
     const now = this.#lastNow;
     if (this.#closed || this.#crashed) return undefined;
-    if (this.#pausedUntilMs !== undefined) return Math.max(now + 1, this.#pausedUntilMs);
+    const pausedUntil = this.#pause.untilMs;
+    if (pausedUntil !== undefined) return Math.max(now + 1, pausedUntil);
     const candidates: (Millis | undefined)[] = [
       this.#group?.nextWakeup(now),
       this.#network.nextDeadline(),
@@ -441,48 +402,18 @@ export class SimConsumer implements Node<ConsumerView> {
   }
 
   view(): ConsumerView {
-    const api = {
-      metadata: "Metadata",
-      fetch: "Fetch",
-      "list-offsets": "ListOffsets",
-      group: "Group",
-    } as const;
+    const group = this.#group;
     return {
       nodeId: this.#id,
       kind: "consumer",
       processId: this.#history.processId,
       pollOpen: this.#history.pollOpen,
       bufferedRecords: this.#positions.bufferedRecords,
-      inFlightRequests: [...this.#network.entries()].map((e) => ({
-        node: e.node,
-        correlationId: e.correlationId,
-        api: api[e.tag.type],
-        sentMs: e.sentMs,
-      })),
-      partitions: [...this.#positions.all()].map((s) => ({
-        key: s.key,
-        topic: s.topic,
-        partition: s.partition,
-        position: s.position ?? -1,
-        epoch: s.epoch,
-        highWatermark: s.highWatermark,
-        buffered: s.fetched.length,
-        reset: s.reset ?? (s.outOfRange ? "none" : null),
-      })),
+      inFlightRequests: inFlightViews(this.#network),
+      partitions: partitionViews(this.#positions),
       finalPolls: this.#final.view(),
       metadata: this.#metadata.view(),
-      ...(this.#group === undefined ? {} : { group: this.#groupView(this.#group) }),
-    };
-  }
-
-  #groupView(group: ConsumerGroup<ConsumerTag>): ConsumerGroupView {
-    const stamp = group.stamp();
-    return {
-      ...stamp,
-      state: this.#closed ? "closed" : group.member.state,
-      coordinator: group.member.coordinator ?? -1,
-      owned: group.member.owned.map((p) => p.key),
-      paused: this.#pausedUntilMs !== undefined,
+      ...(group === undefined ? {} : { group: groupView(group, this.#closed, this.#pause.paused) }),
     };
   }
 

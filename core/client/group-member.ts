@@ -15,21 +15,14 @@ import type {
   SyncGroupResponse,
 } from "../protocol/index.ts";
 import type { Rng } from "../rng.ts";
-import type { AssignorMember } from "./assignors/assignor.ts";
 import { assignorByName } from "./assignors/index.ts";
 import type { ConsumerConfig } from "./client-config.ts";
 import { backoffMs, type ClientNetwork } from "./client-network.ts";
 import type { ConsumerHistory } from "./consumer-history.ts";
-import {
-  decodeAssignment,
-  decodeSubscription,
-  encodeAssignment,
-  encodeSubscription,
-  type TopicPartitions,
-} from "./consumer-protocol.ts";
+import { CoordinatorLookup } from "./coordinator-lookup.ts";
+import { decodeOwned, leaderAssignments, subscriptionBytes } from "./group-assignment.ts";
 import {
   classifyGroupError,
-  comparePartitions,
   type GroupErrorClass,
   type GroupTag,
   keysOf,
@@ -72,10 +65,7 @@ export class GroupMember<Tag> {
   readonly protocol: RebalanceProtocol;
   readonly #p: GroupMemberParts<Tag>;
   #topics: readonly string[] = [];
-  #coordinator: NodeId | undefined;
-  #findInFlight = false;
-  #findFailures = 0;
-  #findBackoffUntilMs: Millis = 0;
+  readonly #lookup: CoordinatorLookup<Tag>;
   #state: MemberState = "unjoined";
   #memberId = "";
   #generation = -1;
@@ -95,6 +85,7 @@ export class GroupMember<Tag> {
     assert(groupId !== null, "a group member needs group.id");
     this.groupId = groupId;
     this.#p = parts;
+    this.#lookup = new CoordinatorLookup<Tag>(parts, groupId, maxInFlight);
     const strategy = parts.config.partitionAssignmentStrategy;
     for (const name of strategy) assert(assignorByName(name) !== undefined, `assignor ${name}`);
     const cooperative = strategy.every(
@@ -112,7 +103,7 @@ export class GroupMember<Tag> {
   }
 
   get coordinator(): NodeId | undefined {
-    return this.#coordinator;
+    return this.#lookup.coordinator;
   }
 
   get owned(): readonly OwnedPartition[] {
@@ -150,8 +141,8 @@ export class GroupMember<Tag> {
 
   run(now: Millis): void {
     if (!this.subscribed || this.#state === "fenced" || this.#state === "failed") return;
-    if (this.#coordinator === undefined) {
-      this.#maybeFindCoordinator(now);
+    if (this.#lookup.coordinator === undefined) {
+      this.#lookup.maybeSend(now);
       return;
     }
     if (
@@ -171,8 +162,8 @@ export class GroupMember<Tag> {
 
   /** The coordinator is gone (error, lost connection): find it again; membership stays. */
   coordinatorUnknown(): void {
-    if (this.#coordinator === undefined) return;
-    this.#coordinator = undefined;
+    if (this.#lookup.coordinator === undefined) return;
+    this.#lookup.coordinator = undefined;
     this.#heartbeatInFlight = false;
     if (this.#state === "joining" || this.#state === "syncing") {
       this.#state = "unjoined";
@@ -180,32 +171,8 @@ export class GroupMember<Tag> {
     }
   }
 
-  #maybeFindCoordinator(now: Millis): void {
-    if (this.#findInFlight || now < this.#findBackoffUntilMs) return;
-    const node = this.#p.network.leastLoadedNode(
-      now,
-      this.#p.metadata.candidateNodes().filter((n) => this.#p.network.canSend(now, n, maxInFlight)),
-    );
-    if (node === undefined) return;
-    const body = { key: this.groupId, keyType: 0 };
-    const tag = this.#p.wrap({ type: "find-coordinator" });
-    this.#p.network.send(now, this.#p.outbox, node, body, "FindCoordinator", tag);
-    this.#findInFlight = true;
-  }
-
   onFindCoordinator(now: Millis, body: FindCoordinatorResponse | undefined): void {
-    this.#findInFlight = false;
-    if (body !== undefined && body.errorCode === ErrorCode.NONE && body.nodeId >= 0) {
-      this.#coordinator = body.nodeId as NodeId;
-      this.#findFailures = 0;
-      this.#p.outbox.mark("consumer-coordinator-found");
-      return;
-    }
-    // COORDINATOR_NOT_AVAILABLE while __consumer_offsets has no leader, or a lost request.
-    this.#p.outbox.mark("consumer-find-coordinator-retry");
-    this.#findFailures++;
-    this.#findBackoffUntilMs =
-      now + this.#backoff("consumer-find-coordinator-backoff", this.#findFailures);
+    this.#lookup.onResponse(now, body);
   }
 
   #backoff(name: string, attempt: number): Millis {
@@ -219,7 +186,7 @@ export class GroupMember<Tag> {
     api: ClientRequest["api"],
     tag: GroupTag,
   ): boolean {
-    const node = this.#coordinator;
+    const node = this.#lookup.coordinator;
     if (node === undefined || !this.#p.network.canSend(now, node, maxInFlight)) return false;
     this.#p.network.send(now, this.#p.outbox, node, body, api, this.#p.wrap(tag));
     return true;
@@ -238,7 +205,7 @@ export class GroupMember<Tag> {
       protocolType: "consumer",
       protocols: this.#p.config.partitionAssignmentStrategy.map((name) => ({
         name,
-        metadata: this.#subscriptionBytes(),
+        metadata: subscriptionBytes(this.#topics, this.#owned, this.#ownedGeneration),
       })),
       requireKnownMemberId: true,
     };
@@ -253,19 +220,8 @@ export class GroupMember<Tag> {
   }
 
   #canSendNow(now: Millis): boolean {
-    const node = this.#coordinator;
+    const node = this.#lookup.coordinator;
     return node !== undefined && this.#p.network.canSend(now, node, maxInFlight);
-  }
-
-  #subscriptionBytes(): Uint8Array {
-    return encodeSubscription({
-      version: 2,
-      topics: this.#topics,
-      userData: null,
-      ownedPartitions: grouped(this.#owned),
-      generationId: this.#ownedGeneration,
-      rackId: null,
-    });
   }
 
   onJoinGroup(now: Millis, body: JoinGroupResponse): void {
@@ -288,7 +244,14 @@ export class GroupMember<Tag> {
     this.#memberId = body.memberId;
     this.#generation = body.generationId;
     this.#joinFailures = 0;
-    const assignments = body.leader === body.memberId ? this.#lead(body) : [];
+    const assignments =
+      body.leader === body.memberId
+        ? leaderAssignments(
+            body,
+            (topic) => this.#p.metadata.partitionCount(topic),
+            (name) => this.#p.outbox.mark(name),
+          )
+        : [];
     if (assignments === undefined) {
       this.#fail("consumer-assignor-unknown");
       return;
@@ -308,39 +271,6 @@ export class GroupMember<Tag> {
     }
   }
 
-  /** The leader's part: decode every member's subscription and run the chosen assignor. */
-  #lead(body: JoinGroupResponse): { memberId: string; assignment: Uint8Array }[] | undefined {
-    const assignor = assignorByName(body.protocolName);
-    if (assignor === undefined) return undefined;
-    this.#p.outbox.mark("consumer-leader-assigns");
-    const members: AssignorMember[] = body.members.map((m) => {
-      const decoded = decodeSubscription(m.metadata);
-      if (!decoded.ok) this.#p.outbox.mark("consumer-bad-member-subscription");
-      const s = decoded.ok ? decoded.value : undefined;
-      return {
-        memberId: m.memberId,
-        groupInstanceId: m.groupInstanceId,
-        topics: s?.topics ?? [],
-        ownedPartitions: s?.ownedPartitions ?? [],
-        generation: s?.generationId ?? -1,
-      };
-    });
-    const partitionsPerTopic = new Map<string, number>();
-    for (const topic of new Set(members.flatMap((m) => m.topics))) {
-      const count = this.#p.metadata.partitionCount(topic);
-      if (count !== undefined) partitionsPerTopic.set(topic, count);
-    }
-    const plan = assignor.assign({ members, partitionsPerTopic });
-    return members.map((m) => ({
-      memberId: m.memberId,
-      assignment: encodeAssignment({
-        version: 0,
-        assignedPartitions: plan.get(m.memberId) ?? [],
-        userData: null,
-      }),
-    }));
-  }
-
   onSyncGroup(now: Millis, generation: number, body: SyncGroupResponse): void {
     if (this.#state !== "syncing" || generation !== this.#generation) {
       this.#p.outbox.mark("consumer-stale-sync-answer");
@@ -350,20 +280,13 @@ export class GroupMember<Tag> {
       this.#onError(now, body.errorCode);
       return;
     }
-    const decoded = decodeAssignment(body.assignment);
-    if (!decoded.ok) {
+    const assigned = decodeOwned(body.assignment, this.#p.keyMap, (name) =>
+      this.#p.outbox.mark(name),
+    );
+    if (assigned === undefined) {
       this.#fail("consumer-bad-assignment");
       return;
     }
-    const assigned: OwnedPartition[] = [];
-    for (const tp of decoded.value.assignedPartitions) {
-      for (const partition of tp.partitions) {
-        const key = this.#p.keyMap.keyOf(tp.topic, partition);
-        if (key === undefined) this.#p.outbox.mark("consumer-assigned-unknown-partition");
-        else assigned.push({ topic: tp.topic, partition, key });
-      }
-    }
-    assigned.sort(comparePartitions);
     this.#state = "stable";
     this.#lastHeartbeatOkMs = now;
     this.#nextHeartbeatMs = now + this.#p.config.heartbeatIntervalMs;
@@ -510,7 +433,8 @@ export class GroupMember<Tag> {
   nextWakeup(now: Millis): Millis | undefined {
     if (!this.subscribed || this.#state === "fenced" || this.#state === "failed") return undefined;
     const at: Millis[] = [];
-    if (this.#coordinator === undefined) at.push(this.#findBackoffUntilMs);
+    const lookup = this.#lookup.nextWakeup(now);
+    if (lookup !== undefined) at.push(lookup);
     if (this.#rejoinNeeded) at.push(this.#joinBackoffUntilMs);
     if (this.#state === "stable") {
       at.push(this.#nextHeartbeatMs, this.#lastHeartbeatOkMs + this.#p.config.sessionTimeoutMs);
@@ -524,14 +448,4 @@ export class GroupMember<Tag> {
     const ids = new Set(this.#owned.map((p) => `${p.topic}-${p.partition}`));
     assert(ids.size === this.#owned.length, "a partition owned twice");
   }
-}
-
-function grouped(partitions: readonly OwnedPartition[]): TopicPartitions[] {
-  const byTopic = new Map<string, number[]>();
-  for (const p of [...partitions].sort(comparePartitions)) {
-    const list = byTopic.get(p.topic) ?? [];
-    list.push(p.partition);
-    byTopic.set(p.topic, list);
-  }
-  return [...byTopic].map(([topic, list]) => ({ topic, partitions: list }));
 }
