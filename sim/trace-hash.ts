@@ -91,12 +91,20 @@ export class TraceHash {
   /** Every byte, four to a word, then the length. */
   bytes(data: Uint8Array): void {
     const n = data.length;
+    let a = this.#a;
+    let b = this.#b;
     let i = 0;
     for (; i + 3 < n; i += 4) {
-      this.word(data[i]! | (data[i + 1]! << 8) | (data[i + 2]! << 16) | (data[i + 3]! << 24));
+      const w = data[i]! | (data[i + 1]! << 8) | (data[i + 2]! << 16) | (data[i + 3]! << 24);
+      a = Math.imul(a ^ w, 0x01000193);
+      a ^= a >>> 15;
+      b = Math.imul(b ^ w, 0x5bd1e995);
+      b ^= b >>> 13;
     }
     let tail = 0;
     for (let shift = 0; i < n; i++, shift += 8) tail |= data[i]! << shift;
+    this.#a = a;
+    this.#b = b;
     this.word(tail);
     this.word(n);
   }
@@ -180,13 +188,18 @@ export function hashValue(hash: TraceHash, value: unknown, depth: number): void 
 function hashObject(hash: TraceHash, value: object | null, depth: number): void {
   if (value === null) {
     hash.word(Tag.null);
-  } else if (value instanceof Uint8Array) {
-    hash.word(Tag.bytes);
-    hash.bytes(value);
+    return;
+  }
+  // Plain objects first: nearly every traced value is an object literal or an array.
+  if (Object.getPrototypeOf(value) === Object.prototype) {
+    hashFields(hash, value as Record<string, unknown>, depth);
   } else if (Array.isArray(value)) {
     hash.word(Tag.array);
     hash.number(value.length);
-    for (const item of value) hashValue(hash, item, depth + 1);
+    for (let i = 0; i < value.length; i++) hashValue(hash, value[i], depth + 1);
+  } else if (value instanceof Uint8Array) {
+    hash.word(Tag.bytes);
+    hash.bytes(value);
   } else if (value instanceof Map) {
     hash.word(Tag.map);
     hash.number(value.size);
@@ -199,14 +212,17 @@ function hashObject(hash: TraceHash, value: object | null, depth: number): void 
     hash.number(value.size);
     for (const item of value) hashValue(hash, item, depth + 1);
   } else {
-    hash.word(Tag.object);
-    const fields = value as Record<string, unknown>;
-    for (const key in fields) {
-      const field = fields[key];
-      if (field === undefined) continue;
-      hash.string(key);
-      hashValue(hash, field, depth + 1);
-    }
-    hash.word(Tag.objectEnd);
+    hashFields(hash, value as Record<string, unknown>, depth);
   }
+}
+
+function hashFields(hash: TraceHash, fields: Record<string, unknown>, depth: number): void {
+  hash.word(Tag.object);
+  for (const key in fields) {
+    const field = fields[key];
+    if (field === undefined) continue;
+    hash.string(key);
+    hashValue(hash, field, depth + 1);
+  }
+  hash.word(Tag.objectEnd);
 }

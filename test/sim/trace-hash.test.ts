@@ -32,6 +32,21 @@ describe("TraceHash", () => {
     expect(hashOf((h) => h.string("abc"))).toMatch(/^[0-9a-f]{16}$/);
   });
 
+  // Nothing stores hashes, but a change of values should be deliberate, not a side effect.
+  it("gives a value of every kind the hash it always had", () => {
+    const value = {
+      type: "net-send",
+      n: [1, -2.5, 2 ** 40, "x", null, true, false, 7n],
+      bytes: Uint8Array.of(1, 2, 3, 4, 5, 6, 7),
+      map: new Map<unknown, unknown>([
+        ["k", { a: [] }],
+        [2, new Set([1, "2"])],
+      ]),
+      nested: Object.assign(Object.create(null), { z: undefined, y: "é😀" }),
+    };
+    expect(hashOf((h) => [hashValue(h, value, 0), h.end()])).toBe("ed88cf9f7f880b0e");
+  });
+
   it.each([
     ["string and number", "1", 1],
     ["number and array", 1, [1]],
