@@ -173,6 +173,8 @@ export class GroupMember<Tag> {
 
   onFindCoordinator(now: Millis, body: FindCoordinatorResponse | undefined): void {
     this.#lookup.onResponse(now, body);
+    // Java resets the session timer once the coordinator is found: the next heartbeat decides.
+    if (this.#lookup.coordinator !== undefined) this.#lastHeartbeatOkMs = now;
   }
 
   #backoff(name: string, attempt: number): Millis {
