@@ -39,12 +39,14 @@ function buildTables(): Int32Array {
  * crc32cUpdate(crc32c(a), b, 0, b.length) === crc32c(a followed by b).
  */
 export function crc32cUpdate(crc: number, bytes: Uint8Array, start: number, end: number): number {
-  assert(Number.isInteger(crc) && crc >= 0 && crc <= 0xffffffff, `crc ${crc} is not uint32`);
-  assert(
-    Number.isInteger(start) && Number.isInteger(end) && start >= 0 && start <= end,
-    `bad range [${start}, ${end})`,
-  );
-  assert(end <= bytes.length, `range end ${end} past ${bytes.length} bytes`);
+  // Messages are built only on failure: this runs for every batch checksummed.
+  if (!(Number.isInteger(crc) && crc >= 0 && crc <= 0xffffffff)) {
+    assert(false, `crc ${crc} is not uint32`);
+  }
+  if (!(Number.isInteger(start) && Number.isInteger(end) && start >= 0 && start <= end)) {
+    assert(false, `bad range [${start}, ${end})`);
+  }
+  if (end > bytes.length) assert(false, `range end ${end} past ${bytes.length} bytes`);
   const t = TABLES;
   let c = ~crc | 0;
   let i = start;

@@ -127,8 +127,11 @@ export function writeInt64(view: DataView, at: number, value: number): void {
 }
 
 export function assertPosition(bytes: Uint8Array, position: number): void {
-  assert(Number.isSafeInteger(position), `position ${position} is not an integer`);
-  assert(position >= 0 && position <= bytes.length, `position ${position} outside ${bytes.length}`);
+  // Messages are built only on failure: this runs for every batch read.
+  if (!Number.isSafeInteger(position)) assert(false, `position ${position} is not an integer`);
+  if (position < 0 || position > bytes.length) {
+    assert(false, `position ${position} outside ${bytes.length}`);
+  }
 }
 
 /** Parses the 61-byte header at `position`. No CRC, length or magic check; never reads past the end. */
@@ -146,11 +149,17 @@ export function readBatchHeader(
   const baseTimestamp = readInt64(view, BatchField.baseTimestamp);
   const maxTimestamp = readInt64(view, BatchField.maxTimestamp);
   const producerId = readInt64(view, BatchField.producerId);
-  const unsafe = [baseOffset, baseTimestamp, maxTimestamp, producerId].findIndex(Number.isNaN);
-  if (unsafe !== -1) {
-    const names = ["baseOffset", "baseTimestamp", "maxTimestamp", "producerId"];
-    return err(batchError("bad-int64", `${names[unsafe]} is not a safe integer`));
-  }
+  // NaN marks an unsafe int64; the first one is named (no array per header: this is hot).
+  const unsafe = Number.isNaN(baseOffset)
+    ? "baseOffset"
+    : Number.isNaN(baseTimestamp)
+      ? "baseTimestamp"
+      : Number.isNaN(maxTimestamp)
+        ? "maxTimestamp"
+        : Number.isNaN(producerId)
+          ? "producerId"
+          : null;
+  if (unsafe !== null) return err(batchError("bad-int64", `${unsafe} is not a safe integer`));
   const attributes = view.getInt16(BatchField.attributes);
   return ok({
     baseOffset,

@@ -72,7 +72,8 @@ export function validateBatch(
   maxBatchBytes: number = NO_BATCH_BYTES_MAX,
 ): Result<RecordBatchHeader, BatchError> {
   assertPosition(bytes, position);
-  assert(maxBatchBytes >= RECORD_BATCH_OVERHEAD, `maxBatchBytes ${maxBatchBytes} below 61`);
+  if (maxBatchBytes < RECORD_BATCH_OVERHEAD)
+    assert(false, `maxBatchBytes ${maxBatchBytes} below 61`);
   const available = bytes.length - position;
   if (available < LOG_OVERHEAD) {
     return err(batchError("short", `${available} bytes, a batch length needs 12`));

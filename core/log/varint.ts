@@ -63,7 +63,7 @@ export function readVarlong(bytes: Uint8Array, cursor: Cursor): VarintRead {
 
 /** Bytes a zigzag varint of `value` (an int32) takes: 1 to 5. */
 export function sizeOfVarint(value: number): number {
-  assert(value === (value | 0), `varint ${value} is not an int32`);
+  if (value !== (value | 0)) assert(false, `varint ${value} is not an int32`);
   let raw = ((value << 1) ^ (value >> 31)) >>> 0;
   let size = 1;
   while (raw >= 0x80) {
@@ -75,7 +75,7 @@ export function sizeOfVarint(value: number): number {
 
 /** Bytes a zigzag varlong of `value` (a safe integer) takes: 1 to 8 (2^54 fits in 8 groups). */
 export function sizeOfVarlong(value: number): number {
-  assert(Number.isSafeInteger(value), `varlong ${value} is not a safe integer`);
+  if (!Number.isSafeInteger(value)) assert(false, `varlong ${value} is not a safe integer`);
   // raw = 2 * magnitude + sign; its first group holds 6 bits of the magnitude, later ones 7.
   let rest = Math.floor((value >= 0 ? value : -value - 1) / 64);
   let size = 1;
@@ -88,7 +88,7 @@ export function sizeOfVarlong(value: number): number {
 
 /** Writes a zigzag varint at `pos`; returns the position after it. */
 export function writeVarint(bytes: Uint8Array, pos: number, value: number): number {
-  assert(value === (value | 0), `varint ${value} is not an int32`);
+  if (value !== (value | 0)) assert(false, `varint ${value} is not an int32`);
   let raw = ((value << 1) ^ (value >> 31)) >>> 0;
   while (raw >= 0x80) {
     bytes[pos++] = (raw & 0x7f) | 0x80;
@@ -100,7 +100,7 @@ export function writeVarint(bytes: Uint8Array, pos: number, value: number): numb
 
 /** Writes a zigzag varlong at `pos` without ever forming 2 * value (which may not be exact). */
 export function writeVarlong(bytes: Uint8Array, pos: number, value: number): number {
-  assert(Number.isSafeInteger(value), `varlong ${value} is not a safe integer`);
+  if (!Number.isSafeInteger(value)) assert(false, `varlong ${value} is not a safe integer`);
   const sign = value < 0 ? 1 : 0;
   const magnitude = value >= 0 ? value : -value - 1;
   let rest = Math.floor(magnitude / 64);
