@@ -2,7 +2,8 @@
 // same run and interleaved per round (the machine is shared and noisy): the machine's limits (dd,
 // loopback TCP, a zero-protocol Node TCP->file process), Redis 7 Streams XADD (AOF everysec) and
 // NATS JetStream (file store). 1 KiB produce MB/s and msgs/s, consume MB/s, 100 B msgs/s, produce
-// and end-to-end latency at half the peak rate; broker and load-generator CPU beside each figure.
+// and end-to-end latency at half the peak rate; broker and load-generator CPU and the machine's
+// load average beside each figure; acks=all with the default fsync from 1 and from 4 producers.
 // Run: npx tsx bench/runtime-broker.bench.ts   (RUNNEL_BENCH_MB=512 RUNNEL_BENCH_ROUNDS=3)
 
 import fs from "node:fs";
@@ -29,16 +30,18 @@ interface Row {
   readonly msgsPerSec: number;
   readonly serverCpu: number;
   readonly clientCpu: number;
-  readonly note?: string;
+  /** 1-minute load average when the figure was taken (the machine is shared). */
+  readonly load?: number;
 }
 
 const results = new Map<string, Row[]>();
 const latencies = new Map<string, number[][]>();
 
-function record(name: string, row: Row): void {
+function record(name: string, figure: Row): void {
+  const row = { ...figure, load: os.loadavg()[0]! };
   results.set(name, [...(results.get(name) ?? []), row]);
   process.stderr.write(
-    `  ${name}: ${row.mbPerSec.toFixed(0)} MB/s ${row.msgsPerSec.toFixed(0)} msg/s (server ${row.serverCpu.toFixed(0)}%, client ${row.clientCpu.toFixed(0)}%)\n`,
+    `  ${name}: ${row.mbPerSec.toFixed(0)} MB/s ${row.msgsPerSec.toFixed(0)} msg/s (server ${row.serverCpu.toFixed(0)}%, client ${row.clientCpu.toFixed(0)}%, load ${row.load.toFixed(1)})\n`,
   );
 }
 
@@ -89,6 +92,7 @@ async function brokerThroughput(
   recordBytes: number,
   records: number,
   perBatch: number,
+  producers = 1,
 ) {
   const topic = `t-${slug(label)}-${recordBytes}`;
   await createTopic(b.port, topic);
@@ -96,23 +100,31 @@ async function brokerThroughput(
   const selfCpu = new CpuMeter("self");
   brokerCpu.start();
   selfCpu.start();
-  const r = await produce({
-    port: b.port,
-    topic,
-    recordBytes,
-    recordsPerBatch: perBatch,
-    acks: -1,
-    inFlight: IN_FLIGHT,
-    requests: Math.floor(records / perBatch),
-  });
+  // Several producers: one connection each, as separate Kafka clients would have.
+  const started = performance.now();
+  const runs = await Promise.all(
+    Array.from({ length: producers }, () =>
+      produce({
+        port: b.port,
+        topic,
+        recordBytes,
+        recordsPerBatch: perBatch,
+        acks: -1,
+        inFlight: IN_FLIGHT,
+        requests: Math.floor(records / perBatch / producers),
+      }),
+    ),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  const produced = runs.reduce((n, r) => n + r.records, 0);
   const row = {
-    mbPerSec: r.payloadBytes / 1e6 / r.seconds,
-    msgsPerSec: r.records / r.seconds,
+    mbPerSec: (produced * recordBytes) / 1e6 / seconds,
+    msgsPerSec: produced / seconds,
     serverCpu: brokerCpu.stop(),
     clientCpu: selfCpu.stop(),
   };
   record(`runnel produce ${recordBytes} B (${label})`, row);
-  return { topic, records: r.records + 1, row };
+  return { topic, records: produced + 1, row };
 }
 
 async function brokerConsume(b: BrokerChild, label: string, topic: string, records: number) {
@@ -130,7 +142,12 @@ async function brokerConsume(b: BrokerChild, label: string, topic: string, recor
 }
 
 /** Produce ack latency and end-to-end latency (produce write -> fetched) at `mbPerSec`. */
-async function brokerLatency(b: BrokerChild, label: string, mbPerSec: number) {
+/**
+ * Open loop at `mbPerSec`; with `tail`, a consumer reads the partition at the same time (its
+ * fetches take broker CPU too, so that row is at more than half the broker's produce capacity).
+ */
+async function brokerLatency(b: BrokerChild, base: string, mbPerSec: number, tail: boolean) {
+  const label = `${base}, ${tail ? "with a tailing consumer" : "produce only"}`;
   const topic = `lat-${slug(label)}`;
   await createTopic(b.port, topic);
   const requestBytes = KIB_PER_BATCH * 1024;
@@ -139,15 +156,17 @@ async function brokerLatency(b: BrokerChild, label: string, mbPerSec: number) {
   const endToEnd: number[] = [];
   let sentAt: Float64Array | undefined;
   const arrivals: { index: number; at: number }[] = [];
-  const consuming = consume({
-    port: b.port,
-    topic,
-    records: 1 + requests * KIB_PER_BATCH,
-    onBatch: (baseOffset) => {
-      if (baseOffset >= 1)
-        arrivals.push({ index: (baseOffset - 1) / KIB_PER_BATCH, at: performance.now() });
-    },
-  });
+  const consuming = !tail
+    ? Promise.resolve()
+    : consume({
+        port: b.port,
+        topic,
+        records: 1 + requests * KIB_PER_BATCH,
+        onBatch: (baseOffset) => {
+          if (baseOffset >= 1)
+            arrivals.push({ index: (baseOffset - 1) / KIB_PER_BATCH, at: performance.now() });
+        },
+      });
   const brokerCpu = new CpuMeter(b.pid);
   brokerCpu.start();
   const r = await produce({
@@ -172,6 +191,7 @@ async function brokerLatency(b: BrokerChild, label: string, mbPerSec: number) {
     percentile(e2e, 50),
     percentile(e2e, 99),
     cpu,
+    os.loadavg()[0]!,
   ];
   latencies.set(label, [...(latencies.get(label) ?? []), row]);
   process.stderr.write(
@@ -210,7 +230,8 @@ async function round(n: number): Promise<void> {
     peak = row.mbPerSec;
     await brokerConsume(b, "fsync none", topic, records);
     await brokerThroughput(b, "fsync none", 100, SMALL_RECORDS, SMALL_PER_BATCH);
-    await brokerLatency(b, "fsync none", peak / 2);
+    await brokerLatency(b, "fsync none", peak / 2, false);
+    await brokerLatency(b, "fsync none", peak / 2, true);
   });
   await withBroker("acks-all", async (b) => {
     const { row } = await brokerThroughput(
@@ -220,7 +241,17 @@ async function round(n: number): Promise<void> {
       Math.floor(KIB_RECORDS / 2),
       KIB_PER_BATCH,
     );
-    await brokerLatency(b, "default: fsync acks-all", row.mbPerSec / 2);
+    await brokerLatency(b, "default: fsync acks-all", row.mbPerSec / 2, false);
+    await brokerLatency(b, "default: fsync acks-all", row.mbPerSec / 2, true);
+    // Group commit: produces from several connections share each fsync.
+    await brokerThroughput(
+      b,
+      "default: fsync acks-all, 4 producers",
+      1024,
+      Math.floor(KIB_RECORDS / 2),
+      KIB_PER_BATCH,
+      4,
+    );
   });
 
   if (redisInstalled()) {
@@ -262,7 +293,7 @@ function median(values: readonly number[]): number {
   return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 }
 
-function med(name: string, field: keyof Omit<Row, "note">): number {
+function med(name: string, field: "mbPerSec" | "msgsPerSec" | "serverCpu" | "clientCpu"): number {
   return median((results.get(name) ?? []).map((r) => r[field]));
 }
 
@@ -273,52 +304,81 @@ function perCore(name: string): string {
   return values.length === 0 ? "–" : median(values).toFixed(0);
 }
 
+/** Median over rounds of a's figure ÷ b's figure in the same round, with every round's ratio. */
+function roundRatio(a: string, b: string, field: "mbPerSec" | "msgsPerSec" = "mbPerSec"): string {
+  const as = results.get(a) ?? [];
+  const bs = results.get(b) ?? [];
+  const ratios = as.flatMap((row, i) => {
+    const other = bs[i];
+    return other === undefined || other[field] <= 0 ? [] : [row[field] / other[field]];
+  });
+  if (ratios.length === 0) return "–";
+  return `${median(ratios).toFixed(2)} (${ratios.map((r) => r.toFixed(2)).join(", ")})`;
+}
+
+const GENERATORS = [
+  `Load generators. Runnel: bench/peers/kafka-load.ts, one connection per producer, Produce v7 requests of one record batch (${KIB_PER_BATCH} x 1 KiB or ${SMALL_PER_BATCH} x 100 B records, as a Kafka client's batch.size/linger would build), encoded once and written again and again, ${IN_FLIGHT} requests in flight per connection (the broker answers a connection's requests one at a time, in order, as Kafka does).`,
+  "Redis: redis-benchmark -c 50 -P 100 XADD (50 connections, 100 pipelined commands each).",
+  "NATS: a raw-protocol client publishing with a reply inbox and at most 1000 un-acked publishes in flight (the Go client's PublishAsync window); pull consumer 1000 per pull.",
+].join(" ");
+
 function printTables(): void {
   const out: string[] = [];
   out.push(
-    `Runnel broker (bundled, single node, 1 partition, acks=all, ${KIB_PER_BATCH} x 1 KiB or ${SMALL_PER_BATCH} x 100 B records per Produce, ${IN_FLIGHT} in flight); medians of ${ROUNDS} interleaved rounds; ${MB} MB per 1 KiB run; load average at the end ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cores.`,
+    `Runnel broker (bundled, single node, 1 partition, acks=all); medians of ${ROUNDS} interleaved rounds; ${MB} MB per 1 KiB run; load average at the end ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cores. CPU is % of one core.`,
+    "",
+    GENERATORS,
     "",
   );
   out.push(
-    "| workload | MB/s | msgs/s | server CPU | client CPU | MB/s per server core | runs (MB/s) |",
-    "|---|---|---|---|---|---|---|",
+    "| workload | MB/s | msgs/s | server CPU | client CPU | load avg | MB/s per server core | runs (MB/s) |",
+    "|---|---|---|---|---|---|---|---|",
   );
   for (const [name, rows] of results) {
+    const msgs = med(name, "msgsPerSec");
+    const loads = rows.map((r) => (r.load ?? 0).toFixed(1)).join(", ");
     out.push(
-      `| ${name} | ${med(name, "mbPerSec").toFixed(0)} | ${med(name, "msgsPerSec") > 0 ? med(name, "msgsPerSec").toFixed(0) : "–"} | ${med(name, "serverCpu").toFixed(0)}% | ${med(name, "clientCpu").toFixed(0)}% | ${perCore(name)} | ${rows.map((r) => r.mbPerSec.toFixed(0)).join(", ")} |`,
+      `| ${name} | ${med(name, "mbPerSec").toFixed(0)} | ${msgs > 0 ? msgs.toFixed(0) : "–"} | ${med(name, "serverCpu").toFixed(0)}% | ${med(name, "clientCpu").toFixed(0)}% | ${loads} | ${perCore(name)} | ${rows.map((r) => r.mbPerSec.toFixed(0)).join(", ")} |`,
     );
   }
-  const produce1k = med("runnel produce 1024 B (fsync none)", "mbPerSec");
-  const ratio = (a: number, b: number) =>
-    Number.isFinite(a) && Number.isFinite(b) && b > 0 ? (a / b).toFixed(2) : "–";
-  out.push("", "| ratio (medians) | value | target |", "|---|---|---|");
+  const kib = "runnel produce 1024 B (fsync none)";
   out.push(
-    `| produce 1 KiB MB/s ÷ Redis XADD 1 KiB | ${ratio(produce1k, med("redis XADD 1 KiB (-P 100, AOF everysec)", "mbPerSec"))} | ≥ 1.5 |`,
+    "",
+    "| ratio (median of per-round ratios; each round's) | value | target |",
+    "|---|---|---|",
   );
   out.push(
-    `| produce 1 KiB MB/s ÷ NATS JetStream publish 1 KiB | ${ratio(produce1k, med("nats JetStream publish 1 KiB (async, 1000 in flight)", "mbPerSec"))} | ≥ 2 |`,
+    `| produce 1 KiB MB/s ÷ Redis XADD 1 KiB | ${roundRatio(kib, "redis XADD 1 KiB (-P 100, AOF everysec)")} | ≥ 1.5 |`,
   );
   out.push(
-    `| produce 1 KiB MB/s ÷ zero-protocol Node TCP -> file | ${ratio(produce1k, med("limit: zero-protocol Node TCP -> file", "mbPerSec"))} | ≥ 0.5 |`,
+    `| produce 1 KiB MB/s ÷ NATS JetStream publish 1 KiB | ${roundRatio(kib, "nats JetStream publish 1 KiB (async, 1000 in flight)")} | ≥ 2 |`,
   );
   out.push(
-    `| produce 100 B msgs/s ÷ Redis XADD 100 B | ${ratio(med("runnel produce 100 B (fsync none)", "msgsPerSec"), med("redis XADD 100 B (-P 100, AOF everysec)", "msgsPerSec"))} | ≥ 1 |`,
+    `| produce 1 KiB MB/s ÷ zero-protocol Node TCP -> file | ${roundRatio(kib, "limit: zero-protocol Node TCP -> file")} | ≥ 0.5 |`,
   );
   out.push(
-    `| consume 1 KiB MB/s ÷ NATS pull consume 1 KiB | ${ratio(med("runnel consume 1 KiB (fsync none)", "mbPerSec"), med("nats JetStream pull consume 1 KiB", "mbPerSec"))} | – |`,
+    `| produce 100 B msgs/s ÷ Redis XADD 100 B | ${roundRatio("runnel produce 100 B (fsync none)", "redis XADD 100 B (-P 100, AOF everysec)", "msgsPerSec")} | ≥ 1 |`,
   );
   out.push(
-    `| produce 1 KiB MB/s, default fsync acks-all ÷ fsync none | ${ratio(med("runnel produce 1024 B (default: fsync acks-all)", "mbPerSec"), produce1k)} | – |`,
+    `| consume 1 KiB MB/s ÷ NATS pull consume 1 KiB | ${roundRatio("runnel consume 1 KiB (fsync none)", "nats JetStream pull consume 1 KiB")} | – |`,
+  );
+  out.push(
+    `| produce 1 KiB, default fsync acks-all ÷ fsync none | ${roundRatio("runnel produce 1024 B (default: fsync acks-all)", kib)} | – |`,
+  );
+  out.push(
+    `| produce 1 KiB, default fsync acks-all, 4 producers ÷ fsync none | ${roundRatio("runnel produce 1024 B (default: fsync acks-all, 4 producers)", kib)} | – |`,
   );
   out.push(
     "",
-    "| latency at half the peak rate (open loop) | rate MB/s | produce p50 ms | produce p99 ms | end-to-end p50 ms | end-to-end p99 ms | broker CPU |",
-    "|---|---|---|---|---|---|---|",
+    "| latency at half the peak rate (open loop, 128 KiB requests) | rate MB/s | produce p50 ms | produce p99 ms | end-to-end p50 ms | end-to-end p99 ms | broker CPU | load avg (runs) | produce p99 (runs) |",
+    "|---|---|---|---|---|---|---|---|---|",
   );
   for (const [label, rows] of latencies) {
     const col = (i: number) => median(rows.map((r) => r[i]!));
+    const ms = (i: number) => (Number.isNaN(col(i)) ? "–" : col(i).toFixed(2));
+    const runs = (i: number) => rows.map((r) => r[i]!.toFixed(1)).join(", ");
     out.push(
-      `| ${label} | ${col(0).toFixed(0)} | ${col(1).toFixed(2)} | ${col(2).toFixed(2)} | ${col(3).toFixed(2)} | ${col(4).toFixed(2)} | ${col(5).toFixed(0)}% |`,
+      `| ${label} | ${col(0).toFixed(0)} | ${ms(1)} | ${ms(2)} | ${ms(3)} | ${ms(4)} | ${col(5).toFixed(0)}% | ${runs(6)} | ${runs(2)} |`,
     );
   }
   process.stdout.write(`${out.join("\n")}\n`);
