@@ -37,7 +37,11 @@ export function scenarioCatalog(): ScenarioDefinition[] {
 }
 
 /** What the simulator can run today; a scenario runs once everything it requires is here. */
-export const simulatorFeatures: ReadonlySet<string> = new Set<string>(["replicated-cluster"]);
+export const simulatorFeatures: ReadonlySet<string> = new Set<string>([
+  "replicated-cluster",
+  // The cluster's `groups` workload: consumers in consumer groups (classic protocol).
+  "consumer-groups",
+]);
 
 /** The repository's commit (short), or "unknown" outside a git checkout. */
 export function currentCommit(): string {

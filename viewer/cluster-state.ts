@@ -4,7 +4,13 @@
 // i depends only on events 0..i, applied in order by applyRecord (keyframes rely on this).
 
 import { type ActiveFault, applyFaultEffect, faultEffect, undoSkipped } from "./fault-state.ts";
-import { applyGroupEvent, dropGroupsOf, type GroupState } from "./group-state.ts";
+import {
+  applyGroupEvent,
+  dropGroupsOf,
+  type GroupState,
+  type MembershipNote,
+  type RebalanceRecord,
+} from "./group-state.ts";
 import { asElection, asFencing, asIsrChange, asTruncation } from "./kafka-events.ts";
 import { applyPartitionState, ensurePartition, type PartitionState } from "./partition-state.ts";
 import {
@@ -35,7 +41,7 @@ export const notableKinds = [
 export type NotableKind = (typeof notableKinds)[number];
 
 export type { GroupState } from "./group-state.ts";
-export { currentGroups, groupLag } from "./group-state.ts";
+export { currentGroups, groupLag, totalLag } from "./group-state.ts";
 
 export type NodeStatus = "not-started" | "up" | "paused" | "down";
 
@@ -75,7 +81,9 @@ export interface ClusterState {
   /** Consumer groups per coordinating broker, keyed "group@broker" (group-state.ts). */
   groups: Record<string, GroupState>;
   /** Membership changes (why) a broker traced since its group's last state event, by that key. */
-  groupNotes: Record<string, string[]>;
+  groupNotes: Record<string, MembershipNote[]>;
+  /** Each group's last rebalances, whichever broker traced them (a new coordinator shows them). */
+  groupHistory: Record<string, RebalanceRecord[]>;
   /** Each group's offsets as last committed on any broker: what a new coordinator loads. */
   groupOffsets: Record<string, Record<string, number>>;
   faults: ActiveFault[];
@@ -100,6 +108,7 @@ export function emptyState(nodes: readonly NodeInfo[]): ClusterState {
     partitions: {},
     groups: {},
     groupNotes: {},
+    groupHistory: {},
     groupOffsets: {},
     faults: [],
     failure: null,

@@ -10,6 +10,7 @@ import {
   asOffsetCommit,
   asOffsetRemoved,
   type GroupMemberInfo,
+  type MembershipKind,
 } from "./kafka-events.ts";
 import { type AnyRecord, num } from "./records.ts";
 
@@ -20,6 +21,16 @@ export interface RebalanceRecord {
   readonly t: number;
   readonly fromGeneration: number;
   causes: string[];
+  /** Members that left or expired in it (a departure, not a join or a rejoin). */
+  departures: number;
+  /** The group's total lag when it began. */
+  readonly lagAtStart: number;
+}
+
+/** A membership change a broker traced, waiting for its group's next state event. */
+export interface MembershipNote {
+  readonly kind: MembershipKind;
+  readonly text: string;
 }
 
 export interface GroupState {
@@ -66,11 +77,19 @@ function offsetsPartitionCount(state: ClusterState): number {
 /** Applies a group event; undefined when `r` is not one. */
 export function applyGroupEvent(state: ClusterState, r: AnyRecord, idx: number) {
   const node = r.node ?? -1;
-  const change = asMembershipChange(r);
+  // Leave and expiry events name only the member id: its client id comes from the group.
+  const change = asMembershipChange(
+    r,
+    (group, memberId) =>
+      state.groups[holderKey(group, node)]?.members.find((m) => m.memberId === memberId)?.clientId,
+  );
   if (change !== undefined) {
     const key = holderKey(change.group, node);
     const notes = state.groupNotes[key] ?? [];
-    state.groupNotes[key] = [...notes.slice(-(CAUSES_KEPT - 1)), change.text];
+    state.groupNotes[key] = [
+      ...notes.slice(-(CAUSES_KEPT - 1)),
+      { kind: change.kind, text: change.text },
+    ];
     return [];
   }
   const event = asGroupState(r);
@@ -133,8 +152,14 @@ function applyGroupState(
     committed: { ...(state.groupOffsets[e.group] ?? {}) },
     since: r.t,
     updated: idx,
-    rebalances: [],
-    lastChange: null,
+    rebalances: (state.groupHistory[e.group] ?? []).map((x) => ({ ...x, causes: [...x.causes] })),
+    lastChange:
+      state.groupHistory[e.group] === undefined
+        ? null
+        : {
+            t: r.t,
+            text: `broker ${node} took over as coordinator and loaded the group from ${OFFSETS_TOPIC}`,
+          },
   };
   state.groups[key] = g;
   const before = { state: g.state, generation: g.generation, members: g.members.length };
@@ -147,16 +172,26 @@ function applyGroupState(
   const notes = state.groupNotes[key] ?? [];
   delete state.groupNotes[key];
   const last = g.rebalances[g.rebalances.length - 1];
+  const texts = notes.map((n) => n.text);
+  const departures = notes.filter((n) => n.kind === "leave" || n.kind === "expiry").length;
   if (g.state === "PreparingRebalance" && before.state !== "PreparingRebalance") {
-    const causes = notes.length > 0 ? notes : [inferredCause(before.members, g.members.length)];
+    const causes = notes.length > 0 ? texts : [inferredCause(before.members, g.members.length)];
     g.rebalances = [
       ...g.rebalances.slice(-(REBALANCES_KEPT - 1)),
-      { t: r.t, fromGeneration: before.generation, causes },
+      {
+        t: r.t,
+        fromGeneration: before.generation,
+        causes,
+        departures,
+        lagAtStart: totalLag(state, g),
+      },
     ];
+    state.groupHistory[g.group] = g.rebalances;
   } else if (notes.length > 0 && inRebalance(before.state) && last !== undefined) {
-    last.causes = [...last.causes, ...notes].slice(-CAUSES_KEPT);
+    last.causes = [...last.causes, ...texts].slice(-CAUSES_KEPT);
+    last.departures += departures;
   } else if (notes.length > 0) {
-    g.lastChange = { t: r.t, text: notes.join("; ") };
+    g.lastChange = { t: r.t, text: texts.join("; ") };
   }
   if (g.state === before.state && g.generation === before.generation) return [];
   g.since = r.t;
@@ -206,6 +241,11 @@ export function currentGroups(state: ClusterState): GroupState[] {
     if (a[0] > b[0] || (a[0] === b[0] && a[1] > b[1])) best.set(g.group, g);
   }
   return [...best.values()].sort((a, b) => (a.group < b.group ? -1 : a.group > b.group ? 1 : 0));
+}
+
+/** The group's lag summed over its committed partitions. */
+export function totalLag(state: ClusterState, group: GroupState): number {
+  return Object.values(groupLag(state, group)).reduce((a, b) => a + b, 0);
 }
 
 /** Consumer lag per partition: the leader's high watermark minus the committed offset. */

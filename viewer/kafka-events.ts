@@ -201,40 +201,57 @@ const leftReasons: Readonly<Record<string, string>> = {
   unloaded: "its coordinator unloaded the group",
 };
 
-/** Who a member is, in short: its client id, static instance id, and the start of its member id. */
+/** The start of a member id without its owner's prefix (client id or group.instance.id). */
+function shortMemberId(memberId: string, owner: string | undefined): string {
+  const rest =
+    owner !== undefined && memberId.startsWith(`${owner}-`)
+      ? memberId.slice(owner.length + 1)
+      : memberId;
+  return rest.length > 8 ? `${rest.slice(0, 6)}…` : rest;
+}
+
+/** Who a member is, in short: its client id (or static instance id) and the start of its own id. */
 export function memberName(memberId: string, clientId?: string, instance?: string | null): string {
-  const id = memberId.length > 16 ? `${memberId.slice(0, 14)}…` : memberId;
-  if (instance !== undefined && instance !== null) return `${instance} (static, ${id})`;
-  return clientId === undefined ? id : `${clientId} (${id})`;
+  if (instance !== undefined && instance !== null)
+    return `${instance} (static) · ${shortMemberId(memberId, instance)}`;
+  const id = shortMemberId(memberId, clientId);
+  return clientId === undefined ? id : `${clientId} · ${id}`;
 }
 
 /**
  * A membership change with why, from core/groups: a member joined (or a static member came back
  * with a new member id, fencing the old one), left, or its session expired.
  */
-export function asMembershipChange(r: AnyRecord): { group: string; text: string } | undefined {
+export type MembershipKind = "join" | "fenced" | "leave" | "expiry";
+
+export function asMembershipChange(
+  r: AnyRecord,
+  clientIdOf: (group: string, memberId: string) => string | undefined = () => undefined,
+): { group: string; kind: MembershipKind; text: string } | undefined {
   const group = str(r, "group");
   const memberId = str(r, "memberId");
   if (group === undefined || memberId === undefined) return undefined;
   const instance = str(r, "groupInstanceId");
-  const who = memberName(memberId, str(r, "clientId"), instance);
+  const who = memberName(memberId, str(r, "clientId") ?? clientIdOf(group, memberId), instance);
   switch (r.type) {
     case "group-member-joined": {
       const replaced = str(r, "replacedMemberId");
       if (r.reason === "static-replaced" && replaced !== undefined)
         return {
           group,
-          text: `static member ${instance ?? "?"} rejoined with a new member id: ${memberName(replaced)} is fenced (FENCED_INSTANCE_ID)`,
+          kind: "fenced",
+          text: `static member ${instance ?? "?"} rejoined with a new member id; the old one (${shortMemberId(replaced, instance)}) is fenced (FENCED_INSTANCE_ID)`,
         };
-      return { group, text: `${who} joined` };
+      return { group, kind: "join", text: `${who} joined` };
     }
     case "group-member-left": {
       const reason = str(r, "reason") ?? "";
-      return { group, text: `${who} ${leftReasons[reason] ?? `left (${reason})`}` };
+      return { group, kind: "leave", text: `${who} ${leftReasons[reason] ?? `left (${reason})`}` };
     }
     case "group-member-expired":
       return {
         group,
+        kind: "expiry",
         text: `${who}: session expired (no heartbeat for session.timeout.ms = ${num(r, "sessionTimeoutMs") ?? "?"} ms)`,
       };
     default:

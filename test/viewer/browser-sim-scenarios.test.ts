@@ -22,9 +22,10 @@ afterAll(async () => {
 });
 
 describe("teaching scenarios from the simulator", () => {
-  it("runs at least the four scenarios a replicated cluster can show", () => {
+  it("runs at least the five scenarios a replicated cluster with consumer groups can show", () => {
     expect(runnable.sort()).toEqual([
       "acks-all-hw",
+      "group-rebalance-lag",
       "leader-crash-election",
       "min-isr-rejects",
       "slow-follower-isr",
@@ -48,6 +49,8 @@ describe("teaching scenarios from the simulator", () => {
         await page.screenshot({ path: join(artifacts, "sim-scenario-truncation.png") });
       if (id === "min-isr-rejects" && k === 2)
         await page.screenshot({ path: join(artifacts, "sim-scenario-min-isr.png") });
+      if (id === "group-rebalance-lag" && k === 4)
+        await page.screenshot({ path: join(artifacts, "sim-scenario-group-rebalance.png") });
       await page.keyboard.press("Enter");
     }
     await page.waitForFunction(

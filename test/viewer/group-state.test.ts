@@ -155,9 +155,10 @@ describe("why a rebalance began", () => {
     ]);
     const g = state.groups["g@1"]!;
     expect(g.rebalances.map((r) => r.fromGeneration)).toEqual([0, 1]);
-    expect(g.rebalances[0]!.causes).toEqual(["sim-1 (sim-1-a) joined"]);
-    expect(g.rebalances[1]!.causes[0]).toMatch(/session expired .*session\.timeout\.ms = 6000/);
-    expect(g.rebalances[1]!.causes[1]).toMatch(/static member static-7 .* static-7-a is fenced/);
+    expect(g.rebalances[0]!.causes).toEqual(["sim-1 · a joined"]);
+    expect(g.rebalances[1]!.causes[0]).toMatch(/^sim-1 · a: session expired .*timeout\.ms = 6000/);
+    expect(g.rebalances.map((r) => r.departures)).toEqual([0, 1]);
+    expect(g.rebalances[1]!.causes[1]).toMatch(/static member static-7 .*old one \(a\) is fenced/);
   });
 
   it("forgets a broker's groups when it crashes or unloads their offsets partition, keeping offsets for the next coordinator", () => {

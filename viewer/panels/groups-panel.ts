@@ -111,7 +111,9 @@ export class GroupsPanel {
   #members(g: GroupState): HTMLElement {
     const table = el("table", "members");
     const header = table.insertRow();
-    for (const h of ["member", "assigned partitions"]) header.append(el("th", undefined, h));
+    const stable = g.state === "Stable" || g.state === "Empty";
+    const partitions = stable ? "assigned partitions" : "partitions (until reassigned)";
+    for (const h of ["member", partitions]) header.append(el("th", undefined, h));
     if (g.members.length === 0) {
       const row = table.insertRow();
       const cell = row.insertCell();
@@ -127,12 +129,7 @@ export class GroupsPanel {
       const name = row.insertCell();
       name.title = m.memberId;
       name.textContent = `${m.memberId === g.leader ? "★ " : ""}${memberName(m.memberId, m.clientId, m.groupInstanceId)}`;
-      row.insertCell().textContent =
-        assignment.length === 0
-          ? g.state === "Stable"
-            ? "none"
-            : "— (revoked until the rebalance ends)"
-          : assignment.join(", ");
+      row.insertCell().textContent = assignment.length === 0 ? "none" : assignment.join(", ");
     }
     return table;
   }

@@ -36,8 +36,13 @@ export class PartitionsTable {
     const root = this.#root;
     root.replaceChildren();
     if (state === null) return;
+    // Internal topics (__consumer_offsets) after the workload's own.
+    const internal = (topic: string) => (topic.startsWith("__") ? 1 : 0);
     const partitions = Object.values(state.partitions).sort(
-      (a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition,
+      (a, b) =>
+        internal(a.topic) - internal(b.topic) ||
+        a.topic.localeCompare(b.topic) ||
+        a.partition - b.partition,
     );
     if (partitions.length === 0) {
       root.append(el("p", "muted", "No partitions at this point of the trace."));

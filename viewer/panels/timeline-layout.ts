@@ -68,7 +68,7 @@ export function layoutTimeline(
   const lanesBottom = y;
   y += gap;
   const rest = Math.max(90, height - y - 2 * gap);
-  const lagH = hasGroups ? Math.round(rest * 0.26) : 22;
+  const lagH = hasGroups ? Math.round(rest * 0.36) : 22;
   const isrH = Math.round((rest - lagH) * 0.3);
   const offsetsH = rest - lagH - isrH;
   rows.push({ kind: "offsets", y, h: offsetsH, label: "offsets" });

@@ -2,9 +2,36 @@
 // catalog.json, from which the build runs the simulator). Each beat pauses playback at the first
 // event matching its predicate and explains what just happened, in Kafka's words.
 
-import type { ClusterState } from "../cluster-state.ts";
+import { type ClusterState, currentGroups, type GroupState, totalLag } from "../cluster-state.ts";
 import type { AnyRecord } from "../records.ts";
 import type { Beat } from "./beat-tracker.ts";
+
+/** Some group is Stable with partitions assigned. */
+const assignedGroup = (s: ClusterState) =>
+  currentGroups(s).some(
+    (g) => g.state === "Stable" && g.members.some((m) => m.assignment.length > 0),
+  );
+
+/** How far a group in the middle of a rebalance has fallen behind since the rebalance began. */
+const rebalancingLag = (s: ClusterState) =>
+  Math.max(
+    0,
+    ...currentGroups(s)
+      .filter((g) => g.state !== "Stable" && g.rebalances.length > 0)
+      .map((g) => totalLag(s, g) - (g.rebalances[g.rebalances.length - 1]?.lagAtStart ?? 0)),
+  );
+
+/** The group's last rebalance began with a member leaving or expiring. */
+const afterDeparture = (g: GroupState) =>
+  (g.rebalances[g.rebalances.length - 1]?.departures ?? 0) > 0;
+
+/** Some group is Stable again after a rebalance that a departure began. */
+const rebalancedStable = (s: ClusterState) =>
+  currentGroups(s).some((g) => g.state === "Stable" && afterDeparture(g));
+
+/** Some Stable group, rebalanced after a departure, has its lag back under 5 records. */
+const caughtUp = (s: ClusterState) =>
+  currentGroups(s).some((g) => g.state === "Stable" && afterDeparture(g) && totalLag(s, g) < 5);
 
 const is = (type: string) => (r: AnyRecord) => r.type === type;
 const truncated = (r: AnyRecord) => r.type === "follower-truncated";
@@ -130,24 +157,35 @@ export const scenarioBeats: Readonly<Record<string, readonly Beat[]>> = {
   ],
   "group-rebalance-lag": [
     {
-      when: (r) => r.type.startsWith("group-") && (r.state === "Stable" || r.to === "Stable"),
-      text: "The consumers joined the group; the coordinator completed a rebalance and the group is Stable at this generation.",
+      when: (r) => r.type === "group-state" && r.state === "PreparingRebalance",
+      text: "Consumers with a group.id send JoinGroup to their coordinator, the broker leading the group's __consumer_offsets partition. The group is PreparingRebalance: the coordinator waits for members to join before it starts a generation.",
     },
     {
-      when: (r) => r.type.startsWith("offset") && r.type.includes("commit"),
-      text: "Consumers commit offsets; lag is the partition's HW minus the committed offset.",
+      when: (r, s) => r.type === "group-state" && r.state === "Stable" && assignedGroup(s),
+      text: "Rebalance done: the leader member assigned the partitions (range; the other group uses cooperative-sticky) and the coordinator handed each member its share in SyncGroup. The group is Stable at a new generation, each partition owned by exactly one member.",
     },
     {
-      when: (r) =>
-        r.type.startsWith("group-") &&
-        (r.state === "PreparingRebalance" || r.to === "PreparingRebalance"),
-      text: "A member left: the group rebalances (PreparingRebalance) and consumption pauses.",
+      when: is("offset-committed"),
+      text: "Members poll their partitions and commit offsets to __consumer_offsets. Lag per partition is the high watermark minus the committed offset: the consumer lag chart, and the lag column of the groups panel.",
     },
     {
       when: (r, s) =>
-        r.type.startsWith("group-") &&
-        Object.values(s.groups).some((g) => g.state === "Stable" && g.generation > 1),
-      text: "A new generation: partitions are reassigned and the remaining consumers work off the lag.",
+        (r.type === "group-member-left" || r.type === "group-member-expired") &&
+        r.node !== undefined &&
+        s.groups[`${String(r.group)}@${r.node}`]?.state === "Stable",
+      text: "A member is gone: it closed and sent LeaveGroup, or stopped heartbeating until its session expired (the groups panel says which). The coordinator starts a rebalance.",
+    },
+    {
+      when: (r, s) => r.type === "partition-state" && rebalancingLag(s) >= 10,
+      text: "While the group rebalances nobody consumes its partitions (an eager protocol revokes them all first), but producers keep writing: the HW moves on and lag rises.",
+    },
+    {
+      when: (r, s) => r.type === "group-state" && r.state === "Stable" && rebalancedStable(s),
+      text: "A new generation: the members still here own the departed members' partitions too and resume from the last committed offsets (records consumed after the last commit are read again: at-least-once).",
+    },
+    {
+      when: (r, s) => r.type === "offset-committed" && caughtUp(s),
+      text: "The members catch up: their committed offsets approach the HW and lag falls back.",
     },
   ],
 };
