@@ -345,7 +345,8 @@ export class FollowerPartition {
   }
 
   #tick(now: Millis): void {
-    assert(now >= this.#lastNowMs, `time went back from ${this.#lastNowMs} to ${now}`);
+    // The message is built only on failure: this runs on every call.
+    if (now < this.#lastNowMs) assert(false, `time went back from ${this.#lastNowMs} to ${now}`);
     this.#lastNowMs = now;
   }
 
@@ -363,19 +364,25 @@ export class FollowerPartition {
 
   checkInvariants(): void {
     const log = this.#log;
-    const key = `${this.id.topic}-${this.id.partition}`;
-    assert(log.highWatermark <= log.logEndOffset, `${key}: follower HW above its log end`);
-    assert(log.logStartOffset <= log.logEndOffset, `${key}: log start above log end`);
+    // Messages are built only on failure: these checks run after every step.
+    const id = this.id;
+    if (log.highWatermark > log.logEndOffset) {
+      assert(false, `${id.topic}-${id.partition}: follower HW above its log end`);
+    }
+    if (log.logStartOffset > log.logEndOffset) {
+      assert(false, `${id.topic}-${id.partition}: log start above log end`);
+    }
     const phase = this.#phase;
     switch (phase.type) {
       case "fetching":
-        assert(
-          phase.request.fetchOffset === log.logEndOffset,
-          `${key}: fetch offset is not the LEO`,
-        );
+        if (phase.request.fetchOffset !== log.logEndOffset) {
+          assert(false, `${id.topic}-${id.partition}: fetch offset is not the LEO`);
+        }
         return;
       case "truncating":
-        assert(phase.target < phase.from, `${key}: truncation that cuts nothing`);
+        if (phase.target >= phase.from) {
+          assert(false, `${id.topic}-${id.partition}: truncation that cuts nothing`);
+        }
         return;
       case "idle":
       case "backoff":

@@ -131,11 +131,13 @@ export class LeaderFollowers {
   checkInvariants(replicas: readonly NodeId[], logEndOffset: Offset): void {
     assert(!this.#states.has(this.#localId), "the leader tracks itself as a follower");
     for (const follower of this.#states.values()) {
-      assert(replicas.includes(follower.replicaId), `follower ${follower.replicaId} not a replica`);
-      assert(
-        follower.logEndOffset <= logEndOffset,
-        `follower ${follower.replicaId} past the leader`,
-      );
+      // Messages are built only on failure: these checks run after every step.
+      if (!replicas.includes(follower.replicaId)) {
+        assert(false, `follower ${follower.replicaId} not a replica`);
+      }
+      if (follower.logEndOffset > logEndOffset) {
+        assert(false, `follower ${follower.replicaId} past the leader`);
+      }
     }
   }
 }

@@ -153,7 +153,9 @@ export class ReplicaFetcher {
 
   checkInvariants(): void {
     for (const [key, follower] of this.#partitions) {
-      assert(follower.leaderId === this.leaderId, `${key} no longer follows ${this.leaderId}`);
+      if (follower.leaderId !== this.leaderId) {
+        assert(false, `${key} no longer follows ${this.leaderId}`);
+      }
       follower.checkInvariants();
     }
   }
