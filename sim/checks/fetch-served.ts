@@ -31,35 +31,54 @@ export function checkFetchServed(
   context: FetchCheckContext,
 ): string | undefined {
   if (request.replicaId >= 0) return undefined;
-  const byKey = new Map<string, PartitionView>();
-  for (const p of view.partitions) byKey.set(`${p.topic}-${p.partition}`, p);
-  const offsets = new Map<string, number>();
-  for (const t of request.topics) {
-    for (const p of t.partitions) offsets.set(`${t.topic}-${p.partition}`, p.fetchOffset);
-  }
   for (const topic of response.responses) {
     for (const p of topic.partitions) {
-      const name = `${topic.topic}-${p.partitionIndex}`;
       if (p.errorCode !== ErrorCode.NONE) continue;
-      const state = byKey.get(name);
-      if (state === undefined) return `${name}: served, but the broker hosts no such partition`;
-      const where = `${name} fetch at ${offsets.get(name) ?? "?"}`;
+      // A handful of partitions: scans, and messages built only for a breach.
+      const state = stateOf(view, topic.topic, p.partitionIndex);
+      if (state === undefined) {
+        return `${topic.topic}-${p.partitionIndex}: served, but the broker hosts no such partition`;
+      }
+      const fetchOffset = fetchOffsetOf(request, topic.topic, p.partitionIndex);
       if (p.highWatermark > state.highWatermark) {
-        return `${where}: answered high watermark ${p.highWatermark} > the broker's ${state.highWatermark}`;
+        return `${where(topic.topic, p.partitionIndex, fetchOffset)}: answered high watermark ${p.highWatermark} > the broker's ${state.highWatermark}`;
       }
       if (context.fsync !== FsyncBeforeAck.none && p.highWatermark > state.durableOffset) {
-        return `${where}: high watermark ${p.highWatermark} > durable offset ${state.durableOffset} with runnel.fsync.before.ack=${context.fsync}`;
+        return `${where(topic.topic, p.partitionIndex, fetchOffset)}: high watermark ${p.highWatermark} > durable offset ${state.durableOffset} with runnel.fsync.before.ack=${context.fsync}`;
       }
-      const breach = checkBatches(p.records, offsets.get(name), p.highWatermark, context);
+      const breach = checkBatches(p.records, fetchOffset, p.highWatermark, context);
       if (breach !== undefined) {
         const served = batchesOf(p.records).map(
           ({ header: h }) => `${h.baseOffset}..${lastOffset(h)}`,
         );
-        return `${where}: ${breach} (served batches ${served.join(" ")}; broker LEO ${state.logEndOffset} HW ${state.highWatermark})`;
+        return `${where(topic.topic, p.partitionIndex, fetchOffset)}: ${breach} (served batches ${served.join(" ")}; broker LEO ${state.logEndOffset} HW ${state.highWatermark})`;
       }
     }
   }
   return undefined;
+}
+
+function where(topic: string, partition: number, fetchOffset: number | undefined): string {
+  return `${topic}-${partition} fetch at ${fetchOffset ?? "?"}`;
+}
+
+function stateOf(view: BrokerView, topic: string, partition: number): PartitionView | undefined {
+  for (const p of view.partitions) if (p.topic === topic && p.partition === partition) return p;
+  return undefined;
+}
+
+function fetchOffsetOf(
+  request: FetchRequest,
+  topic: string,
+  partition: number,
+): number | undefined {
+  let offset: number | undefined;
+  // The last mention wins, as a map built over the request would keep it.
+  for (const t of request.topics) {
+    if (t.topic !== topic) continue;
+    for (const p of t.partitions) if (p.partition === partition) offset = p.fetchOffset;
+  }
+  return offset;
 }
 
 function checkBatches(
