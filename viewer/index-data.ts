@@ -116,6 +116,8 @@ export interface LagSeries {
   readonly group: string;
   readonly t: Float64Array;
   readonly lag: Float64Array;
+  /** 1 from a row on while the group rebalances (PreparingRebalance, CompletingRebalance). */
+  readonly rebalancing: Uint8Array;
 }
 
 export interface ResolvedBeat {
@@ -200,7 +202,7 @@ export function transferables(data: IndexData): ArrayBuffer[] {
   for (const s of data.partitionSeries) {
     for (const a of [s.t, s.leader, s.leaderEpoch, s.isrSize, s.replicas]) add(a);
   }
-  for (const s of data.lagSeries) for (const a of [s.t, s.lag]) add(a);
+  for (const s of data.lagSeries) for (const a of [s.t, s.lag, s.rebalancing]) add(a);
   for (const s of data.hwSeries) for (const a of [s.t, s.hw]) add(a);
   return out;
 }

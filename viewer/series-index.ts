@@ -3,9 +3,9 @@
 // change. Invariant: rows are appended in trace order, so every `t` column is sorted.
 
 import type { PartitionStateEvent } from "../core/broker/trace-events.ts";
-import { type ClusterState, currentGroups, groupLag } from "./cluster-state.ts";
+import { type ClusterState, currentGroups, totalLag } from "./cluster-state.ts";
 import type { HwSeries, LagSeries, PartitionSeries, ReplicaSeries } from "./index-data.ts";
-import { f64, i32, type Vec } from "./vec.ts";
+import { f64, i32, u8, type Vec } from "./vec.ts";
 
 interface ReplicaRows {
   readonly node: number;
@@ -38,6 +38,7 @@ interface LagRows {
   readonly group: string;
   readonly t: Vec<Float64Array>;
   readonly lag: Vec<Float64Array>;
+  readonly rebalancing: Vec<Uint8Array>;
 }
 
 export class SeriesIndex {
@@ -121,18 +122,20 @@ export class SeriesIndex {
     rows.replicas.push(replicas);
   }
 
-  /** Appends a row per group whose total lag changed. */
+  /** Appends a row per group whose total lag, or whether it is rebalancing, changed. */
   lagChanged(state: ClusterState, t: number): void {
     for (const g of currentGroups(state)) {
-      const lag = Object.values(groupLag(state, g)).reduce((a, b) => a + b, 0);
+      const lag = totalLag(state, g);
+      const rebalancing = g.state === "PreparingRebalance" || g.state === "CompletingRebalance";
       let rows = this.#lags.get(g.group);
       if (rows === undefined) {
-        rows = { group: g.group, t: f64(64), lag: f64(64) };
+        rows = { group: g.group, t: f64(64), lag: f64(64), rebalancing: u8(64) };
         this.#lags.set(g.group, rows);
       }
-      if (rows.lag.last() === lag) continue;
+      if (rows.lag.last() === lag && rows.rebalancing.last() === (rebalancing ? 1 : 0)) continue;
       rows.t.push(t);
       rows.lag.push(lag);
+      rows.rebalancing.push(rebalancing ? 1 : 0);
     }
   }
 
@@ -170,6 +173,7 @@ export class SeriesIndex {
       group: r.group,
       t: r.t.copy(),
       lag: r.lag.copy(),
+      rebalancing: r.rebalancing.copy(),
     }));
   }
 }

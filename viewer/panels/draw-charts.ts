@@ -3,7 +3,7 @@
 // are reduced to min/max per pixel column, so a chart costs the same at any zoom.
 
 import { scaleLinear } from "d3";
-import type { IndexData } from "../index-data.ts";
+import type { IndexData, LagSeries } from "../index-data.ts";
 import { colors, markShape, seriesDashes } from "../palette.ts";
 import { firstAtOrAbove, lastAtOrBelow } from "../vec.ts";
 import type { Scene } from "./draw-lanes.ts";
@@ -199,6 +199,8 @@ export function drawIsr(s: Scene): void {
   );
 }
 
+const lagColors = [colors.vermillion, colors.blue, colors.green] as const;
+
 export function drawLag(s: Scene): void {
   const row = rowOf(s.layout, "lag");
   if (row === undefined) return;
@@ -213,23 +215,66 @@ export function drawLag(s: Scene): void {
   const lines = series.map((g) => ({ t: g.t, v: g.lag }));
   const y = frame(s, row, "consumer lag", [0, extent(lines, s.t0, s.t1)[1]]);
   const { ctx } = s;
+  series.forEach((g, i) => rebalanceBands(s, row, g, i, series.length));
   series.forEach((_g, i) => {
-    ctx.strokeStyle = [colors.vermillion, colors.blue, colors.green][i % 3]!;
+    ctx.strokeStyle = lagColors[i % lagColors.length]!;
     ctx.lineWidth = 1.6;
     ctx.setLineDash([...(seriesDashes[i % seriesDashes.length] ?? [])]);
     stepLine(s, lines[i]!, y);
     ctx.setLineDash([]);
   });
   ctx.lineWidth = 1;
-  legend(
-    s,
-    row,
-    series.map((g, i) => ({
+  legend(s, row, [
+    ...series.map((g, i) => ({
       text: `group ${g.group}`,
-      color: [colors.vermillion, colors.blue, colors.green][i % 3]!,
+      color: lagColors[i % lagColors.length]!,
       dash: seriesDashes[i % seriesDashes.length] ?? [],
     })),
-  );
+    ...(series.some((g) => g.rebalancing.includes(1))
+      ? [{ text: "hatched band: rebalancing", color: colors.muted, dash: [2, 3] }]
+      : []),
+  ]);
+}
+
+/**
+ * While a group rebalances nobody consumes its partitions: a hatched band in the group's colour
+ * (its own strip of the row when several groups share it), so lag climbing inside it reads as such.
+ */
+function rebalanceBands(s: Scene, row: Row, g: LagSeries, i: number, groups: number): void {
+  const { ctx, layout } = s;
+  const color = lagColors[i % lagColors.length]!;
+  const h = Math.max(4, Math.floor((row.h - 18) / groups));
+  const top = row.y + 16 + i * h;
+  const end = s.data.tMax;
+  ctx.save();
+  ctx.beginPath();
+  ctx.rect(layout.x0, row.y, layout.x1 - layout.x0, row.h);
+  ctx.clip();
+  for (let k = 0; k < g.t.length; k++) {
+    if (g.rebalancing[k] !== 1) continue;
+    const from = g.t[k]!;
+    const to = g.t[k + 1] ?? end;
+    if (to < s.t0 || from > s.t1) continue;
+    const x0 = Math.max(layout.x0, s.x(from));
+    const x1 = Math.max(x0 + 2, Math.min(layout.x1, s.x(to)));
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(x0, top, x1 - x0, h);
+    ctx.clip();
+    ctx.globalAlpha = 0.13;
+    ctx.fillStyle = color;
+    ctx.fillRect(x0, top, x1 - x0, h);
+    ctx.globalAlpha = 0.55;
+    ctx.strokeStyle = color;
+    ctx.beginPath();
+    for (let x = x0 - h; x < x1; x += 6) {
+      ctx.moveTo(x, top + h);
+      ctx.lineTo(x + h, top);
+    }
+    ctx.stroke();
+    ctx.restore();
+  }
+  ctx.restore();
 }
 
 function note(s: Scene, row: Row, text: string): void {
@@ -293,7 +338,8 @@ export function chartValuesAt(data: IndexData, key: string | undefined, t: numbe
   }
   for (const g of data.lagSeries) {
     const lag = at(g.t, g.lag);
-    if (lag !== undefined) out.push(`group ${g.group}: lag ${lag}`);
+    const rebalancing = at(g.t, g.rebalancing) === 1 ? " (rebalancing)" : "";
+    if (lag !== undefined) out.push(`group ${g.group}: lag ${lag}${rebalancing}`);
   }
   return out;
 }
