@@ -47,6 +47,12 @@ export class ProducerIdempotence<Tag> {
   readonly #nextSequence = new Map<string, number>();
   /** The last sequence the broker acknowledged per partition (this epoch), -1 for none. */
   readonly #lastAcked = new Map<string, number>();
+  /**
+   * Java's unresolved sequences: per partition, the last sequence of a batch given up with an
+   * unknown outcome. A later batch's acknowledgement proves it was written; an out-of-order answer
+   * to the batch right after it proves the gap; an idle partition cannot tell, and bumps.
+   */
+  readonly #unresolved = new Map<string, number>();
 
   constructor(parts: IdempotenceParts<Tag>) {
     this.#p = parts;
@@ -87,16 +93,56 @@ export class ProducerIdempotence<Tag> {
   }
 
   acked(batch: ProducerBatch): void {
-    if (batch.producerEpoch !== this.producerEpoch || batch.producerId !== this.producerId) return;
+    if (!this.#current(batch)) return;
     const key = topicPartitionKey(batch.topic, batch.partition);
     const last = batch.baseSequence + batch.records.length - 1;
     if (last > (this.#lastAcked.get(key) ?? -1)) this.#lastAcked.set(key, last);
+    const unresolved = this.#unresolved.get(key);
+    if (unresolved !== undefined && batch.baseSequence > unresolved) {
+      this.#p.outbox.mark("producer-idempotent-sequence-resolved");
+      this.#unresolved.delete(key);
+    }
   }
 
-  /** Whether the batch is the next one the broker expects (its predecessors all acknowledged). */
+  #current(batch: ProducerBatch): boolean {
+    return batch.producerEpoch === this.producerEpoch && batch.producerId === this.producerId;
+  }
+
+  /**
+   * Whether the broker must have expected this batch: its predecessors are acknowledged, or it
+   * follows an unresolved batch (then an out-of-order answer proves that batch missing).
+   */
   isNextExpected(batch: ProducerBatch): boolean {
     const key = topicPartitionKey(batch.topic, batch.partition);
-    return batch.baseSequence === (this.#lastAcked.get(key) ?? -1) + 1;
+    if (batch.baseSequence === (this.#lastAcked.get(key) ?? -1) + 1) return true;
+    const unresolved = this.#unresolved.get(key);
+    return unresolved !== undefined && batch.baseSequence === unresolved + 1;
+  }
+
+  /** A sent batch was given up: a hole if certainly not appended, else unresolved. */
+  gaveUp(batch: ProducerBatch): void {
+    if (batch.baseSequence < 0 || !this.#current(batch)) return;
+    if (!batch.maybeAppended) {
+      this.requestBump("sequence-gap");
+      return;
+    }
+    const key = topicPartitionKey(batch.topic, batch.partition);
+    const last = batch.baseSequence + batch.records.length - 1;
+    this.#unresolved.set(key, Math.max(last, this.#unresolved.get(key) ?? -1));
+    this.#p.outbox.mark("producer-idempotent-sequence-unresolved");
+  }
+
+  /**
+   * A partition with nothing in flight and nothing sequenced queued: an unresolved sequence
+   * there stays unknown forever, so (as Java does) the epoch is bumped.
+   */
+  partitionIdle(topic: string, partition: number): void {
+    const key = topicPartitionKey(topic, partition);
+    const unresolved = this.#unresolved.get(key);
+    if (unresolved === undefined) return;
+    this.#unresolved.delete(key);
+    if ((this.#lastAcked.get(key) ?? -1) >= unresolved) return;
+    this.requestBump("unresolved-sequence");
   }
 
   /** A sequence gap or a lost producer state: bump the epoch once nothing is in flight. */
@@ -146,6 +192,7 @@ export class ProducerIdempotence<Tag> {
   #restartSequences(): void {
     this.#nextSequence.clear();
     this.#lastAcked.clear();
+    this.#unresolved.clear();
   }
 
   #maybeSendInit(now: Millis, reason: "init" | "reset"): void {

@@ -95,7 +95,12 @@ export class ProducerSender {
     const queues = [...this.#accumulator.queues()];
     if (this.#idempotence !== undefined) {
       let inFlight = 0;
-      for (const queue of queues) inFlight += queue.inFlight;
+      for (const queue of queues) {
+        inFlight += queue.inFlight;
+        if (queue.inFlight === 0 && !queue.batches.some((b) => b.baseSequence >= 0)) {
+          this.#idempotence.partitionIdle(queue.topic, queue.partition);
+        }
+      }
       this.#idempotence.maybeRenew(now, inFlight);
       if (!this.#idempotence.ready) return;
     }
@@ -259,10 +264,8 @@ export class ProducerSender {
   /** The batch will not be sent again: fail if no attempt can have appended it, else info. */
   settleFailed(now: Millis, batch: ProducerBatch, error: string): void {
     const type = batch.maybeAppended ? "info" : "fail";
-    if (this.#idempotence !== undefined && batch.baseSequence >= 0) {
-      // Its sequence is a hole now (or unresolved): later batches would be out of order.
-      this.#idempotence.requestBump("sequence-gap");
-    }
+    // Its sequence is a hole now, or unresolved: later batches may be out of order.
+    this.#idempotence?.gaveUp(batch);
     this.#settle(now, batch, { type, error });
   }
 
