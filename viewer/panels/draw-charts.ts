@@ -215,7 +215,9 @@ export function drawLag(s: Scene): void {
   const lines = series.map((g) => ({ t: g.t, v: g.lag }));
   const y = frame(s, row, "consumer lag", [0, extent(lines, s.t0, s.t1)[1]]);
   const { ctx } = s;
-  series.forEach((g, i) => rebalanceBands(s, row, g, i, series.length));
+  series.forEach((g, i) => {
+    rebalanceBands(s, row, g, i, series.length);
+  });
   series.forEach((_g, i) => {
     ctx.strokeStyle = lagColors[i % lagColors.length]!;
     ctx.lineWidth = 1.6;
