@@ -1,6 +1,7 @@
 // Known-bug mutations: every anchor still matches the source exactly once (so `npm run mutants`
 // mutates what it claims to), a stale anchor fails loudly, and a scratch copy with a mutation
-// applied makes a cluster run fail (the checkers catch the bug) where the unmutated code passes.
+// applied makes a cluster run fail (the checkers catch the bug) where the unmutated code passes
+// (the group and idempotence mutations likewise: mutants-groups.test.ts).
 
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -28,8 +29,22 @@ describe("known-bug mutations", () => {
         "serve-reads-past-hw",
         "no-epoch-bump-on-leader-change",
         "follower-acks-before-sync",
+        "no-generation-fencing-on-commit",
+        "no-dedupe-window",
+        "sequence-reset-on-retriable-error",
+        "coordinator-serves-before-loaded",
+        "cooperative-assign-before-revoke",
       ]),
     );
+  });
+
+  it("group and idempotence mutations run the workload that exercises what they mutate", () => {
+    const kinds = new Map(mutations.map((m) => [m.name, m.workload ?? "default"]));
+    expect(kinds.get("no-generation-fencing-on-commit")).toBe("groups");
+    expect(kinds.get("coordinator-serves-before-loaded")).toBe("groups");
+    expect(kinds.get("cooperative-assign-before-revoke")).toBe("groups");
+    expect(kinds.get("no-dedupe-window")).toBe("idempotent");
+    expect(kinds.get("sequence-reset-on-retriable-error")).toBe("idempotent");
   });
 
   it.each(
