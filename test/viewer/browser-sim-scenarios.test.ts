@@ -71,6 +71,8 @@ describe("teaching scenarios from the simulator", () => {
     expect(await page.locator("#scenario option:disabled").count()).toBe(
       scenarioCatalog().length - runnable.length,
     );
+    for (const id of runnable)
+      expect(await page.locator(`#scenario option[value="${id}"]`).isEnabled()).toBe(true);
     await page.screenshot({ path: join(artifacts, "empty-state.png") });
     await page.locator("#empty-scenarios button:enabled").first().click();
     await page.evaluate(() => window.__runnelViewer.ready());
