@@ -72,6 +72,16 @@ function kafkaSummary(type: string, f: Record<string, unknown>): string | undefi
       return `${f.group} ${f.state} generation ${f.generation}, ${Array.isArray(f.members) ? f.members.length : 0} members`;
     case "offset-committed":
       return `${f.group} ${f.topic}-${f.partition} → ${f.offset}`;
+    case "group-member-joined":
+      return `${f.group} ${f.clientId} joined as ${f.memberId}${f.reason === "static-replaced" ? ` (static ${f.groupInstanceId}: ${f.replacedMemberId} fenced)` : ""}`;
+    case "group-member-left":
+      return `${f.group} ${f.memberId} left (${f.reason})`;
+    case "group-member-expired":
+      return `${f.group} ${f.memberId} session expired (${f.sessionTimeoutMs} ms)`;
+    case "coordinator-loaded":
+      return `__consumer_offsets-${f.partition}: ${f.groups} groups, ${f.offsets} offsets from ${f.records} records`;
+    case "coordinator-unloaded":
+      return `__consumer_offsets-${f.partition}: ${f.groups} groups unloaded`;
     case "topic-created":
       return `${f.topic} with ${f.partitions} partitions (id ${f.topicId})`;
     case "log-recovered":

@@ -16,6 +16,25 @@ const r = (type: string, fields: Record<string, unknown>): AnyRecord => ({
 describe("summaries", () => {
   it.each([
     [
+      r("group-member-joined", {
+        group: "g",
+        memberId: "static-7-b",
+        groupInstanceId: "static-7",
+        clientId: "sim-7",
+        reason: "static-replaced",
+        replacedMemberId: "static-7-a",
+      }),
+      "g sim-7 joined as static-7-b (static static-7: static-7-a fenced)",
+    ],
+    [
+      r("group-member-expired", { group: "g", memberId: "m1", sessionTimeoutMs: 6000 }),
+      "g m1 session expired (6000 ms)",
+    ],
+    [
+      r("coordinator-loaded", { partition: 2, groups: 1, offsets: 3, records: 24 }),
+      "__consumer_offsets-2: 1 groups, 3 offsets from 24 records",
+    ],
+    [
       r("net-send", {
         msg: 7,
         from: 1,
