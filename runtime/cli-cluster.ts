@@ -84,6 +84,32 @@ async function supervise(plan: ClusterPlan, args: ClusterArgs): Promise<number> 
   let onEvent: () => void = () => undefined;
   const children = plan.nodes.map((node) => launch(node.nodeId, node.argv, () => onEvent()));
   const startedAt = Date.now();
+  const stopAll = async (): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    for (const child of children) child.process.kill("SIGTERM");
+    const timer = setTimeout(() => {
+      process.stderr.write("runnel cluster: nodes still running; killing them\n");
+      for (const child of children) child.process.kill("SIGKILL");
+    }, STOP_TIMEOUT_MS);
+    await Promise.all(children.map((c) => c.exited));
+    clearTimeout(timer);
+  };
+  // The nodes run in their own process group, so Ctrl-C reaches only this process: each node
+  // gets exactly one SIGTERM from here (a second signal would make it skip its shutdown).
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (signalled) {
+      process.stderr.write(`runnel cluster: ${signal} again; killing every node\n`);
+      for (const child of children) child.process.kill("SIGKILL");
+      return;
+    }
+    signalled = true;
+    process.stderr.write(`runnel cluster: ${signal}: stopping every node (controlled shutdown)\n`);
+    void stopAll();
+    onEvent();
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
   // Start: every node ready, one dead, a signal, or the time bound (checked on every event).
   const failure = await new Promise<string | undefined>((resolve) => {
     const timer = setTimeout(
@@ -91,7 +117,7 @@ async function supervise(plan: ClusterPlan, args: ClusterArgs): Promise<number> 
       READY_TIMEOUT_MS,
     );
     onEvent = () => {
-      const dead = children.find((c) => c.status !== undefined);
+      const dead = stopping ? undefined : children.find((c) => c.status !== undefined);
       const verdict =
         dead !== undefined
           ? `node ${dead.nodeId} exited during start (${describe(dead.status!)}); its last lines:\n${dead.lastLines.join("\n")}`
@@ -111,29 +137,6 @@ async function supervise(plan: ClusterPlan, args: ClusterArgs): Promise<number> 
       `runnel cluster: node ${dead.nodeId} exited (${describe(dead.status!)}); the other nodes keep running\n`,
     );
   };
-  const stopAll = async (): Promise<void> => {
-    if (stopping) return;
-    stopping = true;
-    for (const child of children) child.process.kill("SIGTERM");
-    const timer = setTimeout(() => {
-      process.stderr.write("runnel cluster: nodes still running; killing them\n");
-      for (const child of children) child.process.kill("SIGKILL");
-    }, STOP_TIMEOUT_MS);
-    await Promise.all(children.map((c) => c.exited));
-    clearTimeout(timer);
-  };
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (signalled) {
-      process.stderr.write(`runnel cluster: ${signal} again; killing every node\n`);
-      for (const child of children) child.process.kill("SIGKILL");
-      return;
-    }
-    signalled = true;
-    process.stderr.write(`runnel cluster: ${signal}: stopping every node (controlled shutdown)\n`);
-    void stopAll();
-  };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
   if (failure !== undefined) {
     process.stderr.write(`runnel cluster: ${failure}\n`);
     await stopAll();
@@ -143,8 +146,10 @@ async function supervise(plan: ClusterPlan, args: ClusterArgs): Promise<number> 
     // A node is ready once unfenced itself; wait until each one lists every broker, so that the
     // first client told to connect sees the whole cluster.
     const listed = await everyNodeListsAll(plan, startedAt + READY_TIMEOUT_MS, () => signalled);
-    if (!listed) process.stderr.write("runnel cluster: not every node lists every broker yet\n");
-    printConnect(plan, args, Date.now() - startedAt);
+    if (!listed && !signalled) {
+      process.stderr.write("runnel cluster: not every node lists every broker yet\n");
+    }
+    if (!signalled) printConnect(plan, args, Date.now() - startedAt);
   }
   const statuses = await Promise.all(children.map((c) => c.exited));
   await stopAll();
@@ -164,6 +169,7 @@ function launch(nodeId: number, argv: readonly string[], onEvent: () => void): C
   // pipe closes and the child stops on its own (--stop-on-stdin-eof) instead of living on.
   const child = spawn(process.execPath, [binPath, ...argv, "--stop-on-stdin-eof"], {
     stdio: ["pipe", "pipe", "pipe"],
+    detached: true, // its own process group: a terminal's Ctrl-C is forwarded once, from here
   });
   const entry: Child = {
     nodeId,

@@ -33,7 +33,8 @@ function startCluster(args: readonly string[]) {
   const child: ChildProcess = spawn(
     process.execPath,
     [path.join(repoRoot, "bin", "runnel.js"), "cluster", ...args],
-    { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] },
+    // Its own process group, as a command started from a shell: a signal to the group is Ctrl-C.
+    { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"], detached: true },
   );
   let output = "";
   child.stdout?.on("data", (chunk: Buffer) => {
@@ -74,7 +75,7 @@ function tempDir(): string {
 }
 
 describe("runnel cluster", () => {
-  it("starts three nodes, prints the bootstrap list and stops them all on SIGTERM", async () => {
+  it("starts three nodes, prints the bootstrap list and stops them all on Ctrl-C", async () => {
     const base = await freeBasePort();
     const dataDir = tempDir();
     const cluster = startCluster([
@@ -92,7 +93,8 @@ describe("runnel cluster", () => {
     const listing = await run("kcat", ["-b", bootstrap, "-L"], { timeoutMs: 30_000 });
     expect(listing.stdout.toString("utf8")).toContain("3 brokers:");
 
-    cluster.child.kill("SIGTERM");
+    // Ctrl-C in a terminal: SIGINT to the foreground process group.
+    process.kill(-cluster.child.pid!, "SIGINT");
     const code = await Promise.race([
       cluster.exited,
       new Promise<string>((resolve) => setTimeout(() => resolve("still running"), 30_000)),
@@ -100,7 +102,12 @@ describe("runnel cluster", () => {
     expect(code, cluster.output().slice(-3000)).toBe(0);
     for (const id of [1, 2, 3]) {
       expect(cluster.output()).toMatch(new RegExp(`\\[node ${id}\\] .*stopped node=${id}`));
+      // One signal per node, forwarded by the command: a second one would skip the shutdown.
+      expect(cluster.output()).toMatch(
+        new RegExp(`\\[node ${id}\\] .*shutting down node=${id} reason=SIGTERM`),
+      );
     }
+    expect(cluster.output()).not.toContain("second signal");
     expect(cluster.output()).toContain("runnel cluster: stopped\n");
     expect(await portsInUse([base, base + 1, base + 2])).toEqual([]);
   }, 90_000);
