@@ -11,11 +11,13 @@ import {
   currentGroups,
   emptyState,
   groupLag,
+  totalLag,
 } from "../../viewer/cluster-state.ts";
 import { offsetsPartitionOf } from "../../viewer/group-state.ts";
 import { checkHeader } from "../../viewer/header.ts";
 import type { AnyRecord } from "../../viewer/records.ts";
 import type { ShownGroup } from "../../viewer/test-hook.ts";
+import { lastAtOrBelow } from "../../viewer/vec.ts";
 import { coordinatorCrashes } from "./support/coordinator-crashes.ts";
 import {
   compareSample,
@@ -23,6 +25,7 @@ import {
   simulateBrokerGroups,
   simulateClusterGroups,
 } from "./support/group-samples.ts";
+import { loadText } from "./support/load.ts";
 
 /** What the groups panel shows for `state`: every group of every broker. */
 function shown(state: ClusterState): ShownGroup[] {
@@ -73,11 +76,41 @@ function replay(run: GroupRun): { mismatches: string[]; held: number } {
 }
 
 describe("consumer groups replayed from a real trace", () => {
+  let cluster: GroupRun | undefined;
+  const clusterRun = () => {
+    cluster ??= simulateClusterGroups(0x61n, coordinatorCrashes, 100);
+    return cluster;
+  };
+
   it("match every running broker's groups at 100 times of a cluster run with broker crashes", () => {
-    const run = simulateClusterGroups(0x61n, coordinatorCrashes, 100);
-    const { mismatches, held } = replay(run);
+    const { mismatches, held } = replay(clusterRun());
     expect(mismatches).toEqual([]);
     expect(held).toBeGreaterThan(50);
+  }, 60_000);
+
+  it("seek through keyframes to the same groups, and chart each group's lag as its panel sums it", () => {
+    const run = clusterRun();
+    const indexer = loadText(run.text, [65_536], 64).indexer!;
+    const data = indexer.snapshot(false);
+    const lines = run.text.trim().split("\n");
+    const records = lines.slice(1).map((l) => JSON.parse(l) as AnyRecord);
+    const state = emptyState(data.info.nodes);
+    const clients = new Set(data.info.nodes.filter((n) => n.role === "client").map((n) => n.id));
+    let checked = 0;
+    records.forEach((r, i) => {
+      applyRecord(state, r, i, clients);
+      if (i % 97 !== 0) return;
+      expect(indexer.stateAt(i).groups).toEqual(state.groups);
+      for (const g of currentGroups(state)) {
+        const series = data.lagSeries.find((s) => s.group === g.group)!;
+        const row = lastAtOrBelow(series.t, r.t, series.t.length);
+        // Rows are written per event; events at the same time as `r` may follow it.
+        if (i + 1 < records.length && records[i + 1]!.t === r.t) continue;
+        expect(series.lag[row]).toBe(totalLag(state, g));
+        checked++;
+      }
+    });
+    expect(checked).toBeGreaterThan(100);
   }, 60_000);
 
   it("match the single broker's groups at 100 times", () => {
