@@ -162,7 +162,7 @@ export const scenarioBeats: Readonly<Record<string, readonly Beat[]>> = {
     },
     {
       when: (r, s) => r.type === "group-state" && r.state === "Stable" && assignedGroup(s),
-      text: "Rebalance done: the leader member assigned the partitions (range; the other group uses cooperative-sticky) and the coordinator handed each member its share in SyncGroup. The group is Stable at a new generation, each partition owned by exactly one member.",
+      text: "Rebalance done: the group's leader member ran its assignor (range in jepsen-group-0, cooperative-sticky in jepsen-group-1) and the coordinator handed each member its share in SyncGroup. The group is Stable at a new generation, each partition owned by exactly one member.",
     },
     {
       when: is("offset-committed"),
