@@ -197,17 +197,22 @@ export class AdminClient {
   }
 
   async describeGroup(group: string): Promise<DescribedGroup> {
-    const coordinator = await this.#coordinator(group);
-    const answer = await coordinator.send("DescribeGroups", {
-      groups: [group],
-      includeAuthorizedOperations: false,
-    });
-    const described = answer.groups.find((g) => g.groupId === group);
-    if (described === undefined) throw new AdminError("bad-response", `no answer for ${group}`);
-    if (described.errorCode !== ErrorCode.NONE) {
-      throw AdminError.fromCode(described.errorCode, `group ${group}`);
+    const attempts = this.#options.attempts ?? 5;
+    for (let attempt = 1; ; attempt++) {
+      const coordinator = await this.#coordinator(group);
+      const answer = await coordinator.send("DescribeGroups", {
+        groups: [group],
+        includeAuthorizedOperations: false,
+      });
+      const described = answer.groups.find((g) => g.groupId === group);
+      if (described === undefined) throw new AdminError("bad-response", `no answer for ${group}`);
+      if (described.errorCode === ErrorCode.NONE) return described;
+      // As Kafka's admin client: a coordinator just elected or still loading is asked again.
+      if (!isRetriable(described.errorCode) || attempt >= attempts) {
+        throw AdminError.fromCode(described.errorCode, `group ${group}`);
+      }
+      await sleep(200);
     }
-    return described;
   }
 
   /** The group's committed offsets (null topics: every partition it committed). */
