@@ -413,8 +413,9 @@ export class ReplicaManager {
   }
 
   checkInvariants(): void {
-    for (const [key, p] of this.#hosted) {
-      // Messages are built only on failure: these checks run after every step.
+    // Keys, then lookups: no entry array per partition per step. Messages only on failure.
+    for (const key of this.#hosted.keys()) {
+      const p = this.#hosted.get(key)!;
       if (p.removed) assert(false, `hosted map holds ${key} wrongly`);
       const checked = this.#keysChecked.get(p);
       if (checked === undefined || checked.key !== key || checked.of !== p.registration) {

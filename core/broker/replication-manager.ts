@@ -354,7 +354,7 @@ export class ReplicationManager {
 
   checkInvariants(): void {
     for (const [leaderId, slot] of this.#fetchers) {
-      assert(slot.fetcher.leaderId === leaderId, `fetcher of ${leaderId} misfiled`);
+      if (slot.fetcher.leaderId !== leaderId) assert(false, `fetcher of ${leaderId} misfiled`);
       slot.fetcher.checkInvariants();
     }
     this.fetchServer.checkInvariants();
