@@ -21,7 +21,7 @@ describe("CI seeds (60 s of workload, swarm faults)", () => {
 });
 
 function run(seed: bigint, workload: "groups" | "idempotent"): readonly HistoryOp[] {
-  const parts = buildRun(scenario(seed, { workload }));
+  const parts = buildRun(scenario(seed, { workload, durationMs: 30_000 }));
   const outcome = runParts(parts);
   const why = `${outcome.failure?.kind}: ${outcome.failure?.message}\n  ${outcome.replay}`;
   expect(outcome.ok, why).toBe(true);
@@ -29,9 +29,9 @@ function run(seed: bigint, workload: "groups" | "idempotent"): readonly HistoryO
   return parts.watch.history.filter((op) => op.phase !== "invoke");
 }
 
-describe("groups workload seeds (one broker, swarm faults)", () => {
-  // 2: zombies, cooperative revocations, and a broker crash that reloads the coordinator.
-  it.each([2n])("seed %s passes, with zombie commits refused", (seed) => {
+describe("groups workload seeds (one broker, 30 s, swarm faults)", () => {
+  // 7: zombies refused, partitions lost, and a broker crash that reloads the coordinator.
+  it.each([7n])("seed %s passes, with zombie commits refused", (seed) => {
     const history = run(seed, "groups");
     const assigned = history.filter((op) => op.type === "rebalance" && op.callback === "assigned");
     expect(assigned.length).toBeGreaterThan(5);
@@ -50,7 +50,7 @@ describe("groups workload seeds (one broker, swarm faults)", () => {
   });
 });
 
-describe("idempotent workload seeds (one broker, swarm faults)", () => {
+describe("idempotent workload seeds (one broker, 30 s, swarm faults)", () => {
   // The broker crashes; the producers bump their epochs after expired batches.
   it.each([13n])("seed %s passes, with epoch bumps", (seed) => {
     const history = run(seed, "idempotent");
