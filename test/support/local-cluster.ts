@@ -2,7 +2,7 @@
 // voter (combined roles), free client and controller ports, fast heartbeats and sessions so that a
 // killed node is fenced in seconds; started until every node is ready, always disposed.
 
-import { Kafka, logLevel } from "kafkajs";
+import { Kafka, type LogEntry, logLevel } from "kafkajs";
 import { AdminClient } from "../../runtime/admin/admin-client.ts";
 import { BrokerProcess, freePort } from "./broker-process.ts";
 
@@ -121,11 +121,15 @@ export class LocalCluster {
     return node;
   }
 
-  kafka(clientId = "runnel-cluster-test"): Kafka {
+  /** A KafkaJS client of the running nodes; `onError` hears its error-level log records. */
+  kafka(clientId = "runnel-cluster-test", onError?: (log: LogEntry["log"]) => void): Kafka {
     return new Kafka({
       clientId,
       brokers: this.brokers,
-      logLevel: logLevel.NOTHING,
+      logLevel: onError === undefined ? logLevel.NOTHING : logLevel.ERROR,
+      ...(onError === undefined
+        ? {}
+        : { logCreator: () => (entry: LogEntry) => onError(entry.log) }),
       retry: { retries: 10, initialRetryTime: 100, maxRetryTime: 2_000 },
     });
   }

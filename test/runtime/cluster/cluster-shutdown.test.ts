@@ -2,6 +2,7 @@
 // process exits (no wait for a session timeout), the producer sees nothing beyond retriable errors,
 // the process exits 0, and after a clean restart the node has lost nothing and rejoins the ISR.
 
+import { createRequire } from "node:module";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LocalCluster } from "../../support/local-cluster.ts";
 import { run } from "../e2e/e2e-support.ts";
@@ -24,7 +25,12 @@ describe("SIGTERM on a leader", () => {
     const [before] = await cluster.describe("graceful");
     const leader = before?.leader ?? -1;
     expect(leader).toBeGreaterThan(0);
-    const producer = cluster.kafka("graceful-producer").producer({ allowAutoTopicCreation: false });
+    // Every error KafkaJS logs must be one it retries: a connection refused or closed, a broker
+    // given up for another, or a Kafka error code its table marks retriable.
+    const producerErrors: string[] = [];
+    const producer = cluster
+      .kafka("graceful-producer", (log) => producerErrors.push(describeLog(log)))
+      .producer({ allowAutoTopicCreation: false });
     await producer.connect();
     const acknowledged: string[] = [];
     let stopped: Promise<{ code: number | null; signal: NodeJS.Signals | null }> | undefined;
@@ -45,6 +51,7 @@ describe("SIGTERM on a leader", () => {
     } finally {
       await producer.disconnect();
     }
+    expect(producerErrors.filter((e) => !e.startsWith("retriable: "))).toEqual([]);
     const output = cluster.node(leader).output;
     expect(output).toContain("controlled shutdown complete");
     expect(output).toMatch(/stopped .*filesSynced=\d+/);
@@ -106,3 +113,19 @@ describe("SIGTERM on a leader", () => {
     expect(last.output.slice(asked)).toContain("second signal: exiting without waiting");
   }, 60_000);
 });
+
+/** KafkaJS's own table (not in its typings): error message -> whether it retries that code. */
+const kafkaErrors = createRequire(import.meta.url)("kafkajs/src/protocol/error.js") as {
+  errorCodes: { message: string; retriable: boolean }[];
+};
+const retriableByMessage = new Map(kafkaErrors.errorCodes.map((e) => [e.message, e.retriable]));
+
+/** "retriable: ..." or "fatal: ..." for one error-level log record of KafkaJS. */
+function describeLog(log: { message: string; error?: unknown }): string {
+  const error = typeof log.error === "string" ? log.error : "";
+  const retriable =
+    /^(Connection error|Closed connection|Failed to connect to)/.test(log.message) ||
+    /^Failed to send messages: /.test(log.message) ||
+    (log.message.startsWith("Response ") && retriableByMessage.get(error) === true);
+  return `${retriable ? "retriable" : "fatal"}: ${log.message} ${error}`;
+}
