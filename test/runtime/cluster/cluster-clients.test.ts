@@ -143,13 +143,18 @@ describe("a 3-node cluster with real clients", () => {
           seen.push(message.value?.toString("utf8") ?? "");
         },
       });
-      const deadline = Date.now() + 30_000;
-      while (seen.length < values.length && Date.now() < deadline) {
+      const deadline = Date.now() + 45_000;
+      while (new Set(seen).size < values.length && Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     } finally {
       await consumer.disconnect();
     }
-    expect([...seen].sort()).toEqual([...values].sort());
-  }, 60_000);
+    // At least once: a rebalance before a commit may deliver some records again.
+    const distinct = new Set(seen);
+    expect(
+      [...distinct].sort(),
+      `${distinct.size} distinct of ${values.length}, ${seen.length} delivered`,
+    ).toEqual([...values].sort());
+  }, 90_000);
 });
