@@ -43,6 +43,7 @@ export class ConsumerGroup<Tag> {
       host: {
         setOwned: (_now, owned, added) => this.#setOwned(owned, added),
         beforeRevoke: (at) => this.offsets.maybeAutoCommitNow(at, this.consumed()),
+        commitsInFlight: () => this.offsets.commitsInFlight,
       },
     });
     this.offsets = new GroupOffsets<Tag>(
@@ -134,7 +135,7 @@ export class ConsumerGroup<Tag> {
         break;
       case "offset-fetch":
         if (response.api === "OffsetFetch") {
-          this.offsets.onOffsetFetch(now, tag.partitions, response.body);
+          this.offsets.onOffsetFetch(now, tag.partitions, tag.generation, response.body);
         }
         break;
       default:
@@ -161,7 +162,7 @@ export class ConsumerGroup<Tag> {
         this.offsets.onOffsetCommit(now, tag.opId, tag.stamp, undefined);
         return;
       case "offset-fetch":
-        this.offsets.onOffsetFetch(now, tag.partitions, undefined);
+        this.offsets.onOffsetFetch(now, tag.partitions, tag.generation, undefined);
         return;
       default:
         assertNever(tag, "group tag");

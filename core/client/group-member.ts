@@ -42,6 +42,8 @@ export interface GroupHost {
   setOwned(now: Millis, owned: readonly OwnedPartition[], added: readonly OwnedPartition[]): void;
   /** Before an eager revocation: auto-commit what was consumed (Java's onJoinPrepare). */
   beforeRevoke(now: Millis): void;
+  /** OffsetCommits still unanswered: a join waits for them (Java commits synchronously first). */
+  commitsInFlight(): number;
 }
 
 export interface GroupMemberParts<Tag> {
@@ -152,6 +154,7 @@ export class GroupMember<Tag> {
       // Java marks the coordinator unknown when no heartbeat got through for a session timeout.
       this.#p.outbox.mark("consumer-heartbeat-session-expired");
       this.coordinatorUnknown();
+      this.#lookup.maybeSend(now);
       return;
     }
     if (this.#rejoinNeeded && (this.#state === "unjoined" || this.#state === "stable")) {
@@ -215,6 +218,12 @@ export class GroupMember<Tag> {
     if (this.protocol === "eager" && this.#owned.length > 0) {
       this.#p.host.beforeRevoke(now);
       this.#callback(now, "revoked", this.#owned, []);
+    }
+    if (this.#p.host.commitsInFlight() > 0) {
+      // A commit landing after the next generation fetched its offsets would be lost to the
+      // partition's next owner, which might then commit below it.
+      this.#p.outbox.mark("consumer-join-waits-for-commits");
+      return;
     }
     this.#sendToCoordinator(now, body, "JoinGroup", { type: "join-group" });
     this.#state = "joining";

@@ -55,6 +55,11 @@ export class GroupOffsets<Tag> {
     this.#nextAutoCommitMs = now + parts.config.autoCommitIntervalMs;
   }
 
+  /** OffsetCommits sent and not answered yet. */
+  get commitsInFlight(): number {
+    return this.#commitsInFlight;
+  }
+
   get awaiting(): readonly OwnedPartition[] {
     return this.#awaiting;
   }
@@ -84,7 +89,8 @@ export class GroupOffsets<Tag> {
       groupId: this.#p.member.groupId,
       topics: [...topics].map(([name, partitionIndexes]) => ({ name, partitionIndexes })),
     };
-    const tag = this.#p.wrap({ type: "offset-fetch", partitions });
+    const generation = this.#p.member.stamp().generation;
+    const tag = this.#p.wrap({ type: "offset-fetch", partitions, generation });
     this.#p.network.send(now, this.#p.outbox, node, body, "OffsetFetch", tag);
     this.#fetchInFlight = true;
   }
@@ -92,9 +98,16 @@ export class GroupOffsets<Tag> {
   onOffsetFetch(
     now: Millis,
     partitions: readonly OwnedPartition[],
+    generation: number,
     body: OffsetFetchResponse | undefined,
   ): void {
     this.#fetchInFlight = false;
+    if (generation !== this.#p.member.stamp().generation) {
+      // Java's sameRequest check: offsets fetched for an older assignment may be older than a
+      // commit the partition's owner made since; the partitions waiting now ask again.
+      this.#p.outbox.mark("consumer-offset-fetch-stale-generation");
+      return;
+    }
     const answers = new Map<string, { offset: Offset; errorCode: number }>();
     for (const t of body?.topics ?? []) {
       for (const p of t.partitions) {

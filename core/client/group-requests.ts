@@ -20,7 +20,12 @@ export type GroupTag =
       readonly offsets: readonly CommittedOffset[];
       readonly stamp: GroupStamp;
     }
-  | { readonly type: "offset-fetch"; readonly partitions: readonly OwnedPartition[] };
+  | {
+      readonly type: "offset-fetch";
+      readonly partitions: readonly OwnedPartition[];
+      /** The generation whose assignment asked: an answer for an older one is not applied. */
+      readonly generation: number;
+    };
 
 /** One partition the member owns, with its workload key. */
 export interface OwnedPartition extends PartitionRef {

@@ -79,7 +79,12 @@ function play(actions: readonly Action[], cooperative: boolean): GroupWorld {
         running.delete(a.slot);
         break;
       case "pause":
-        if (node !== undefined && running.has(a.slot))
+        // One pause at a time: a pause called during a pause would start when the first ends.
+        if (
+          node !== undefined &&
+          running.has(a.slot) &&
+          !w.consumers.get(node)!.view().group?.paused
+        )
           w.command(node, { type: "pause", durationMs: a.ms });
         break;
       case "poll-commit":

@@ -103,6 +103,27 @@ describe("consumer group membership", () => {
     expectPartitioned(w, 6);
   });
 
+  it("a member waking from a pause past its session finds the coordinator and rejoins by itself", () => {
+    const w = new GroupWorld();
+    const coop = { partitionAssignmentStrategy: ["cooperative-sticky"] };
+    w.start(201, coop);
+    w.command(201, { type: "poll" });
+    w.h.runFor(120);
+    w.start(202, coop);
+    w.command(201, { type: "poll" });
+    w.h.runFor(120);
+    // 202 joined with nothing yet (201 must revoke first); 201 leaves, 202 freezes past its session.
+    w.command(201, { type: "close" });
+    w.h.runFor(20);
+    w.crash(201);
+    w.command(202, { type: "pause", durationMs: 2_500 });
+    // No poll, no commit: only the member's own timers can bring it back.
+    w.h.runFor(4_000);
+    expect(w.h.marks()).toContain("consumer-heartbeat-session-expired");
+    expect(w.consumers.get(202)!.view().group?.coordinator).toBe(2);
+    expect(w.owned().get(202)).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
   it("cooperative-sticky never has two owners of a partition and revokes only what moves", () => {
     const w = new GroupWorld();
     const coop = { partitionAssignmentStrategy: ["cooperative-sticky"] };
