@@ -62,7 +62,22 @@ const op: fc.Arbitrary<PlannedOp> = fc.oneof(
   fc.record({
     atMs: fc.nat(100_000),
     slot: fc.nat(9),
-    type: fc.constantFrom("start", "crash", "poll"),
+    type: fc.constantFrom("start", "crash", "poll", "commit", "close"),
+  }),
+  fc.record({
+    atMs: fc.nat(100_000),
+    slot: fc.nat(9),
+    type: fc.constant("subscribe"),
+    topics: fc.array(fc.constantFrom("jepsen-0", "jepsen-1", "t.x_2"), {
+      minLength: 1,
+      maxLength: 3,
+    }),
+  }),
+  fc.record({
+    atMs: fc.nat(100_000),
+    slot: fc.nat(9),
+    type: fc.constant("pause"),
+    durationMs: fc.integer({ min: 1, max: 60_000 }),
   }),
   fc.record({
     atMs: fc.nat(100_000),
@@ -132,6 +147,7 @@ describe("runnel sim arguments", () => {
     seed: fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }),
     durationMs: fc.integer({ min: 1_000, max: 600_000 }),
     profile: fc.constantFrom("light" as const, "heavy" as const),
+    workload: fc.constantFrom("default" as const, "groups" as const, "idempotent" as const),
     acks: fc.constantFrom("all" as const, "1" as const, "0" as const),
     drawSettings: fc.boolean(),
     flushMessages: fc.option(fc.integer({ min: 1, max: 100 }), { nil: null }),
@@ -147,6 +163,7 @@ describe("runnel sim arguments", () => {
     const s = scenario(r.seed, {
       durationMs: r.durationMs,
       profile: r.profile,
+      workload: r.workload,
       drawSettings: r.drawSettings,
       ...(r.drawSettings ? {} : { acks: r.acks, flushMessages: r.flushMessages }),
       canary: r.canary,
