@@ -175,6 +175,21 @@ describe("consumer group membership", () => {
     expect(w.consumers.get(202)!.view().group!.generation).toBe(generation);
   });
 
+  it("a second process with the same group.instance.id fences the first (FENCED_INSTANCE_ID)", () => {
+    const w = new GroupWorld();
+    w.start(201, { groupInstanceId: "a" });
+    w.h.runFor(2_000);
+    const old = w.owned().get(201);
+    w.start(211, { groupInstanceId: "a" });
+    w.h.runFor(2_000);
+    expect(w.consumers.get(201)!.view().group?.state).toBe("fenced");
+    expect(w.owned().get(201)).toEqual([]);
+    expect(w.owned().get(211)).toEqual(old);
+    const lost = w.rebalances(201).at(-1)!;
+    expect(lost.callback).toBe("lost");
+    expect(w.h.marks()).toContain("consumer-group-error-fenced");
+  });
+
   it("LeaveGroup on close hands the partitions over before any session timeout", () => {
     const w = new GroupWorld();
     w.start(201, { sessionTimeoutMs: 30_000, heartbeatIntervalMs: 200 });
