@@ -9,11 +9,11 @@ import { decodeInt } from "../../core/client/workload-keys.ts";
 import {
   batchSizeBytes,
   Compression,
-  decodeRecordSection,
   type RecordBatchHeader,
   readBatchHeader,
   recordSectionOf,
 } from "../../core/log/record-batch.ts";
+import { walkRecordSection } from "../../core/log/record-walk.ts";
 import type { FetchResponse, ProduceRequest } from "../../core/protocol/index.ts";
 
 export type ObservationKind = "ack" | "served";
@@ -45,22 +45,59 @@ export function batchesOf(
 }
 
 /**
- * Workload values of the batches in `bytes`, with their offsets (undecodable records skipped): as
- * decodeRecords on each whole batch, without reading its header a second time.
+ * Workload values of the batches in `bytes`, with their offsets (undecodable records skipped): what
+ * decodeRecords gives for each whole batch, a batch it rejects skipped whole. The batch is walked
+ * first (record-walk accepts exactly what decodeRecords does, allocating nothing), then each value
+ * is read where the walk vouched for it: no record objects for the records of every fetch.
  */
 export function valuesOf(bytes: Uint8Array | null): { offset: number; value: number }[] {
   const out: { offset: number; value: number }[] = [];
   if (bytes === null) return out;
   for (const { position, header } of batchesOf(bytes)) {
     if (header.compression !== Compression.none) continue;
-    const records = decodeRecordSection(recordSectionOf(bytes, header, position), header);
-    if (!records.ok) continue;
-    for (const record of records.value) {
-      const value = decodeInt(record.value);
-      if (value !== undefined) out.push({ offset: record.offset, value });
+    const section = recordSectionOf(bytes, header, position);
+    if (!walkRecordSection(section, header).ok) continue;
+    const reader = new SectionReader(section);
+    for (let i = 0; i < header.recordCount; i++) {
+      const length = reader.varint();
+      const recordEnd = reader.pos + length;
+      reader.pos++; // attributes
+      reader.skipVarint(); // timestampDelta
+      const offsetDelta = reader.varint();
+      const keyLength = reader.varint();
+      if (keyLength > 0) reader.pos += keyLength;
+      const valueLength = reader.varint();
+      const value = valueLength < 0 ? null : section.subarray(reader.pos, reader.pos + valueLength);
+      const decoded = decodeInt(value);
+      if (decoded !== undefined)
+        out.push({ offset: header.baseOffset + offsetDelta, value: decoded });
+      reader.pos = recordEnd;
     }
   }
   return out;
+}
+
+/** Zigzag varints of a records section already walked (so every read is in bounds and valid). */
+class SectionReader {
+  pos = 0;
+  readonly #bytes: Uint8Array;
+
+  constructor(bytes: Uint8Array) {
+    this.#bytes = bytes;
+  }
+
+  varint(): number {
+    let raw = 0;
+    for (let shift = 0; ; shift += 7) {
+      const b = this.#bytes[this.pos++]!;
+      raw |= (b & 0x7f) << shift;
+      if ((b & 0x80) === 0) return (raw >>> 1) ^ -(raw & 1);
+    }
+  }
+
+  skipVarint(): void {
+    while ((this.#bytes[this.pos++]! & 0x80) !== 0) {}
+  }
 }
 
 export class Observations {

@@ -8,14 +8,19 @@ import type { BrokerView, PartitionView } from "../../../core/broker/broker-view
 import { FsyncBeforeAck } from "../../../core/broker/config.ts";
 import type { PartitionStateEvent } from "../../../core/broker/trace-events.ts";
 import type { HistoryOp } from "../../../core/client/history.ts";
-import { encodeInt, KeyMap } from "../../../core/client/workload-keys.ts";
+import { decodeInt, encodeInt, KeyMap } from "../../../core/client/workload-keys.ts";
 import { nodeId } from "../../../core/ids.ts";
-import { encodeBatch } from "../../../core/log/record-batch.ts";
+import {
+  Compression,
+  decodeRecordSection,
+  encodeBatch,
+  recordSectionOf,
+} from "../../../core/log/record-batch.ts";
 import type { FetchRequest, FetchResponse } from "../../../core/protocol/index.ts";
 import { checkFetchServed } from "../../../sim/checks/fetch-served.ts";
 import { HistoryJudge } from "../../../sim/checks/history-verdict.ts";
 import { LossLedger } from "../../../sim/checks/loss-ledger.ts";
-import { Observations } from "../../../sim/checks/observations.ts";
+import { batchesOf, Observations, valuesOf } from "../../../sim/checks/observations.ts";
 import { OffsetRanges, RunWatch } from "../../../sim/checks/run-watch.ts";
 
 const keyMap = new KeyMap({ keyCount: 2, partitionsPerTopic: 2, topicPrefix: "t" });
@@ -481,4 +486,69 @@ describe("the history verdict under the fault contract", () => {
     });
     expect(promised.voided(observations.of(7)[0]!)).toBe(true);
   });
+});
+
+/** valuesOf as it was: every record of every whole batch decoded (the reference). */
+function valuesByDecoding(bytes: Uint8Array): { offset: number; value: number }[] {
+  const out: { offset: number; value: number }[] = [];
+  for (const { position, header } of batchesOf(bytes)) {
+    if (header.compression !== Compression.none) continue;
+    const records = decodeRecordSection(recordSectionOf(bytes, header, position), header);
+    if (!records.ok) continue;
+    for (const record of records.value) {
+      const value = decodeInt(record.value);
+      if (value !== undefined) out.push({ offset: record.offset, value });
+    }
+  }
+  return out;
+}
+
+const recordArb = fc.record({
+  key: fc.option(fc.uint8Array({ maxLength: 6 }), { nil: null }),
+  value: fc.oneof(
+    fc.nat().map((n) => encodeInt(n)),
+    fc.option(fc.uint8Array({ maxLength: 20 }), { nil: null }),
+  ),
+  headers: fc.array(
+    fc.record({
+      key: fc.string({ maxLength: 4 }),
+      value: fc.option(fc.uint8Array({ maxLength: 4 }), { nil: null }),
+    }),
+    { maxLength: 2 },
+  ),
+  gap: fc.nat(3),
+});
+
+describe("observed values", () => {
+  test.prop(
+    [
+      fc.array(fc.array(recordArb, { minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 4 }),
+      fc.array(fc.tuple(fc.nat(), fc.integer({ min: 1, max: 255 })), { maxLength: 3 }),
+      fc.nat(),
+    ],
+    { numRuns: 300 },
+  )(
+    "read from the walked records as decoding every record gives them, damaged or cut",
+    (batches, flips, cut) => {
+      let base = 0;
+      const encoded = batches.map((records) => {
+        let delta = 0;
+        const bytes = encodeBatch({
+          baseOffset: base,
+          records: records.map((r) => {
+            delta += r.gap;
+            const offsetDelta = delta++;
+            return { key: r.key, value: r.value, headers: r.headers, offsetDelta };
+          }),
+        });
+        base += delta;
+        return bytes;
+      });
+      const bytes = concat(...encoded);
+      // Values are read from whole batches as received, whatever their CRC: damage anywhere counts.
+      for (const [at, mask] of flips) bytes[at % bytes.length]! ^= mask;
+      const served = bytes.subarray(0, bytes.length - (cut % 8));
+      expect(valuesOf(served)).toEqual(valuesByDecoding(served));
+    },
+  );
 });
