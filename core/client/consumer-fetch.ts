@@ -7,12 +7,13 @@ import type { Offset } from "../ids.ts";
 import {
   type BatchError,
   Compression,
-  decodeRecordSection,
   decodeRecords,
   lastOffset,
+  type RecordBatchHeader,
   recordSectionOf,
   scanBatches,
 } from "../log/record-batch.ts";
+import { walkRecordSection } from "../log/record-walk.ts";
 import type { FetchRequest, ListOffsetsRequest } from "../protocol/index.ts";
 import type { ConsumerConfig } from "./client-config.ts";
 import type { FetchedRecord, PartitionState, ResetTarget } from "./consumer-positions.ts";
@@ -119,26 +120,71 @@ export function decodeFetched(bytes: Uint8Array | null, fetchOffset: Offset): De
       end = last + 1;
       continue;
     }
-    // The scan read and checked the header: decode the section without reading it again.
-    const decoded =
-      header.compression === Compression.none
-        ? decodeRecordSection(recordSectionOf(bytes, header, position), header)
-        : decodeRecords(bytes, position);
-    if (!decoded.ok) {
+    if (header.compression !== Compression.none) {
+      // decodeRecords reads uncompressed batches only: its "compressed" error stops the read.
+      const decoded = decodeRecords(bytes, position);
+      assert(!decoded.ok, "decodeRecords decoded a compressed batch");
       error = decoded.error;
       break;
     }
-    for (const record of decoded.value) {
-      const offset = header.baseOffset + record.offsetDelta;
-      if (offset < fetchOffset) {
-        skipped++;
-        continue;
-      }
-      const value = decodeInt(record.value);
-      if (value === undefined) undecodable++;
-      else records.push({ offset, value });
+    // The scan read and checked the header; the walk checks the records exactly as decodeRecords
+    // would, without building them; then only the values are read.
+    const section = recordSectionOf(bytes, header, position);
+    const walked = walkRecordSection(section, header);
+    if (!walked.ok) {
+      error = walked.error;
+      break;
     }
+    const read = readValues(section, header, fetchOffset, records);
+    skipped += read.skipped;
+    undecodable += read.undecodable;
     end = last + 1;
   }
   return { records, end, skipped, undecodable, controlBatches, error };
+}
+
+/**
+ * The workload values of a walked (hence well-formed) uncompressed records section, appended to
+ * `out`: records before `fetchOffset` are skipped, values that are not workload integers counted.
+ */
+function readValues(
+  section: Uint8Array,
+  header: RecordBatchHeader,
+  fetchOffset: Offset,
+  out: FetchedRecord[],
+): { skipped: number; undecodable: number } {
+  let skipped = 0;
+  let undecodable = 0;
+  const at = { pos: 0 };
+  for (let i = 0; i < header.recordCount; i++) {
+    const length = walkedVarint(section, at);
+    const recordEnd = at.pos + length;
+    at.pos++; // attributes
+    while ((section[at.pos++]! & 0x80) !== 0) {} // timestampDelta
+    const offset = header.baseOffset + walkedVarint(section, at);
+    const keyLength = walkedVarint(section, at);
+    if (keyLength > 0) at.pos += keyLength;
+    const valueLength = walkedVarint(section, at);
+    const valueBytes = valueLength < 0 ? null : section.subarray(at.pos, at.pos + valueLength);
+    at.pos = recordEnd;
+    if (offset < fetchOffset) {
+      skipped++;
+      continue;
+    }
+    const value = decodeInt(valueBytes);
+    if (value === undefined) undecodable++;
+    else out.push({ offset, value });
+  }
+  assert(at.pos === section.length, "a walked section read to its end");
+  return { skipped, undecodable };
+}
+
+/** A zigzag varint the walk already checked (in bounds, at most 5 bytes). */
+function walkedVarint(bytes: Uint8Array, at: { pos: number }): number {
+  let raw = 0;
+  for (let shift = 0; ; shift += 7) {
+    const b = bytes[at.pos++]!;
+    raw |= (b & 0x7f) << shift;
+    if ((b & 0x80) === 0) return (raw >>> 1) ^ -(raw & 1);
+  }
 }
