@@ -51,8 +51,12 @@ export function truncateTo(
   }
   state.truncating = true;
   abortCompaction(ctx);
-  // Durability vouched for bytes that are going away; it must not cover their replacements.
+  // Durability vouched for bytes that are going away; it must not cover their replacements. The
+  // offsets that may not pass the log end drop at once: the log end falls to `offset` or below
+  // while the cut completes (finishTruncation clamps them to where it lands).
   state.recoveryPoint = Math.min(state.recoveryPoint, offset);
+  state.highWatermark = Math.min(state.highWatermark, offset);
+  state.cleanerCheckpoint = Math.min(state.cleanerCheckpoint, offset);
   clampPendingSyncs(ctx, offset);
   state.tailCache.truncateTo(offset, offset);
   while (state.segments.length > 1 && state.active.baseOffset >= offset) {

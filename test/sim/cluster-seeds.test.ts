@@ -39,6 +39,16 @@ describe("cluster seeds", () => {
     expect(outcome.stats.elections).toBeGreaterThanOrEqual(6);
   });
 
+  it("3 brokers, heavy, seed 0xcc: a follower cutting into a closed segment is consistent at every step", () => {
+    // Once failed "the active segment holds its indexes": two diverging-epoch truncations made a
+    // closed segment active again while its indexes were still loading from disk.
+    const outcome = runCluster(
+      clusterScenario(0xccn, { nodes: 3, durationMs: 30_000, profile: "heavy" }),
+    );
+    expect(explain(outcome)).toBe("ok");
+    expect(outcome.stats.valuesAcked).toBeGreaterThan(0);
+  });
+
   it("a calm three-broker run acknowledges and reads back every value", () => {
     const outcome = runCluster(
       clusterScenario(7n, { faults: { mode: "none" }, durationMs: 30_000 }),
