@@ -18,6 +18,9 @@ export const forwardedApis: ReadonlySet<ApiName> = new Set<ApiName>([
   "AlterConfigs",
 ]);
 
+/** The client id of Kafka's own admin tooling, the one client allowed to produce to internal topics. */
+const ADMIN_CLIENT_ID = "__admin_client";
+
 /** How long a forwarded request without a timeout of its own may wait for its answer. */
 const FORWARD_TIMEOUT_DEFAULT_MS = 30_000;
 
@@ -43,7 +46,7 @@ function handleLocally(ctx: BrokerContext, queued: QueuedRequest, reply: Reply):
   const request = queued.request;
   switch (request.api) {
     case "Produce":
-      ctx.replicas.handleProduce(request.body, reply);
+      ctx.replicas.handleProduce(request.body, reply, request.clientId === ADMIN_CLIENT_ID);
       return;
     case "Fetch":
       ctx.replicas.handleFetch(request.body, reply);

@@ -18,6 +18,7 @@ import type { Reply } from "./connections.ts";
 import type { HostedPartition } from "./hosted-partition.ts";
 import { validateProduceRecords } from "./produce-validation.ts";
 import type { ReplicaManager } from "./replica-manager.ts";
+import { isInternalTopic } from "./topic-name.ts";
 
 /** A partition whose records are appended and whose acknowledgement waits on an offset. */
 interface Waiting {
@@ -41,6 +42,8 @@ interface PendingProduce {
   readonly id: number;
   readonly reply: Reply;
   readonly acks: number;
+  /** Kafka lets only its own admin client write to internal topics (Produce answers otherwise). */
+  readonly internalTopicsAllowed: boolean;
   readonly results: PartitionProduceResponse[][];
   readonly names: string[];
   readonly waiting: Set<Waiting>;
@@ -71,7 +74,7 @@ export class ProducePurgatory {
     return this.#pending.size;
   }
 
-  handle(body: ProduceRequest, reply: Reply): void {
+  handle(body: ProduceRequest, reply: Reply, internalTopicsAllowed = false): void {
     const requestError = body.legacyMessageSet
       ? ErrorCode.UNSUPPORTED_VERSION
       : ![-1, 0, 1].includes(body.acks)
@@ -81,6 +84,7 @@ export class ProducePurgatory {
       id: this.#nextId++,
       reply,
       acks: body.acks,
+      internalTopicsAllowed,
       results: [],
       names: [],
       waiting: new Set(),
@@ -131,6 +135,11 @@ export class ProducePurgatory {
     };
     const registration = ctx.image.topic(topic);
     if (registration === undefined) return refuse(autoCreateOrUnknown(this.#replicas, topic));
+    if (isInternalTopic(topic) && !pending.internalTopicsAllowed) {
+      // Kafka: "Cannot append to internal topic" — the coordinators alone write there.
+      ctx.outbox.mark("produce-to-internal-topic-refused");
+      return refuse(ErrorCode.INVALID_TOPIC_EXCEPTION);
+    }
     if (data.index < 0 || data.index >= registration.partitions.length) {
       return refuse(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
     }

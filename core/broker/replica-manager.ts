@@ -109,8 +109,8 @@ export class ReplicaManager {
     this.#touched.add(partition);
   }
 
-  handleProduce(body: ProduceRequest, reply: Reply): void {
-    this.produces.handle(body, reply);
+  handleProduce(body: ProduceRequest, reply: Reply, internalTopicsAllowed = false): void {
+    this.produces.handle(body, reply, internalTopicsAllowed);
     this.flushChanges();
   }
 

@@ -20,7 +20,7 @@ import {
   sync,
 } from "../groups/support/requests.ts";
 import { BrokerHarness } from "./support/harness.ts";
-import { createTopic } from "./support/requests.ts";
+import { batchOf, createTopic, produceBody } from "./support/requests.ts";
 
 const groupConfig = {
   offsetsTopicReplicationFactor: 1,
@@ -100,6 +100,19 @@ describe("groups on one broker", () => {
     const offsets = h.view.partitions.filter((p) => p.topic === "__consumer_offsets");
     expect(offsets).toHaveLength(3);
     expect(h.events("coordinator-loaded").map((e) => e.partition)).toEqual([0, 1, 2]);
+  });
+
+  it("refuses produces to __consumer_offsets except from Kafka's admin client id", () => {
+    const h = new BrokerHarness({ config: groupConfig }).start();
+    coordinatorReady(h, "g");
+    const body = produceBody("__consumer_offsets", 0, batchOf([{ key: "k", value: "forged" }]), 1);
+    const answer = (clientId: string) => {
+      const response = h.answer("Produce", h.send("Produce", body, 1, clientId));
+      return response?.responses[0]?.partitionResponses[0]?.errorCode;
+    };
+    expect(answer("kcat")).toBe(ErrorCode.INVALID_TOPIC_EXCEPTION);
+    expect(h.marks()).toContain("produce-to-internal-topic-refused");
+    expect(answer("__admin_client")).toBe(ErrorCode.NONE);
   });
 
   it("refuses to create __consumer_offsets while fewer brokers than its RF are alive", () => {

@@ -161,14 +161,14 @@ export class BrokerHarness {
     this.advanceTo(this.now + ms);
   }
 
-  /** Sends a request; returns its correlation id. */
-  send<N extends ApiName>(api: N, body: RequestOf<N>, connection = 1): number {
+  /** Sends a request (from client id `clientId`); returns its correlation id. */
+  send<N extends ApiName>(api: N, body: RequestOf<N>, connection = 1, clientId = "test"): number {
     const correlationId = this.#nextCorrelationId++;
     this.deliver({
       type: "client-request",
       connection: connectionId(connection),
       correlationId,
-      request: { api, clientId: "test", body } as never,
+      request: { api, clientId, body } as never,
     });
     return correlationId;
   }
