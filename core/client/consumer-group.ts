@@ -67,7 +67,7 @@ export class ConsumerGroup<Tag> {
       protocol: this.member.protocol,
       assignors: this.#p.config.partitionAssignmentStrategy,
     });
-    this.member.subscribe(topics);
+    this.member.subscribe(now, topics);
   }
 
   /** What the consumer has consumed: the position of every owned partition that has one. */

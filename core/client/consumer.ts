@@ -269,6 +269,7 @@ export class SimConsumer implements Node<ConsumerView> {
 
   #startPoll(now: Millis): void {
     // Java auto-commits inside poll(), before fetching more: the previous polls' positions.
+    this.#group?.member.polled(now);
     this.#group?.offsets.maybeAutoCommit(now, this.#group.consumed());
     this.#history.invokePoll(this.#outbox, now);
     this.#pollDeadlineMs = now + this.#config.pollTimeoutMs;

@@ -79,6 +79,9 @@ export class GroupMember<Tag> {
   #heartbeatInFlight = false;
   #nextHeartbeatMs: Millis = 0;
   #lastHeartbeatOkMs: Millis = 0;
+  /** When the application last polled, and whether the member left for lack of polls. */
+  #lastPollMs: Millis = 0;
+  #waitingForPoll = false;
   /** Keys whose ownership changed since the consumer last asked (Jepsen's rebalance log). */
   #rebalanced = new Set<number>();
 
@@ -134,8 +137,18 @@ export class GroupMember<Tag> {
     return keys;
   }
 
-  subscribe(topics: readonly string[]): void {
+  /**
+   * The application called poll() (Java's poll timer, max.poll.interval.ms). A member that left
+   * because the application stopped polling rejoins from here.
+   */
+  polled(now: Millis): void {
+    this.#lastPollMs = now;
+    this.#waitingForPoll = false;
+  }
+
+  subscribe(now: Millis, topics: readonly string[]): void {
     assert(topics.length > 0, "subscribe to no topics");
+    this.#lastPollMs = now;
     this.#topics = [...new Set(topics)].sort();
     for (const topic of this.#topics) this.#p.metadata.addTopic(topic);
     this.#rejoinNeeded = true;
@@ -143,6 +156,10 @@ export class GroupMember<Tag> {
 
   run(now: Millis): void {
     if (!this.subscribed || this.#state === "fenced" || this.#state === "failed") return;
+    if (this.#pollTimedOut(now)) {
+      this.#leaveOnPollTimeout(now);
+      return;
+    }
     if (this.#lookup.coordinator === undefined) {
       this.#lookup.maybeSend(now);
       return;
@@ -198,7 +215,7 @@ export class GroupMember<Tag> {
   }
 
   #maybeJoin(now: Millis): void {
-    if (now < this.#joinBackoffUntilMs) return;
+    if (now < this.#joinBackoffUntilMs || this.#waitingForPoll) return;
     const counts = this.#topics.map((t) => this.#p.metadata.partitionCount(t));
     if (counts.some((c) => c === undefined)) return; // Java joins once the metadata knows them
     const body = {
@@ -441,9 +458,32 @@ export class GroupMember<Tag> {
     return true;
   }
 
+  #pollTimedOut(now: Millis): boolean {
+    if (this.#waitingForPoll || this.#memberId === "") return false;
+    return now - this.#lastPollMs > this.#p.config.maxPollIntervalMs;
+  }
+
+  /**
+   * Java's heartbeat thread when poll() was not called for max.poll.interval.ms: the member
+   * leaves (a static one without LeaveGroup, KIP-345), forgets its member id and generation, and
+   * rejoins only once the application polls again.
+   */
+  #leaveOnPollTimeout(now: Millis): void {
+    this.#p.outbox.mark("consumer-poll-timeout-leaves-group");
+    this.leave(now);
+    this.#lose(now);
+    this.#memberId = "";
+    this.#state = "unjoined";
+    this.#rejoinNeeded = true;
+    this.#waitingForPoll = true;
+  }
+
   nextWakeup(now: Millis): Millis | undefined {
     if (!this.subscribed || this.#state === "fenced" || this.#state === "failed") return undefined;
     const at: Millis[] = [];
+    if (!this.#waitingForPoll && this.#memberId !== "") {
+      at.push(this.#lastPollMs + this.#p.config.maxPollIntervalMs + 1);
+    }
     const lookup = this.#lookup.nextWakeup(now);
     if (lookup !== undefined) at.push(lookup);
     if (this.#rejoinNeeded) at.push(this.#joinBackoffUntilMs);

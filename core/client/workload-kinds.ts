@@ -26,7 +26,8 @@ export interface GroupWorkloadParams {
 const groupConsumer = {
   sessionTimeoutMs: 6_000,
   heartbeatIntervalMs: 1_000,
-  maxPollIntervalMs: 10_000,
+  // Also the JoinGroup rebalance timeout; longer than the quiet before the final reads.
+  maxPollIntervalMs: 60_000,
   autoCommitIntervalMs: 1_000,
   autoOffsetReset: "earliest",
 } as const satisfies Partial<ConsumerConfig>;

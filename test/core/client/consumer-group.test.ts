@@ -190,6 +190,30 @@ describe("consumer group membership", () => {
     expect(w.h.marks()).toContain("consumer-group-error-fenced");
   });
 
+  it("a member not polled for max.poll.interval.ms leaves the group and rejoins at its next poll", () => {
+    const w = new GroupWorld();
+    const slow = { maxPollIntervalMs: 1_500, sessionTimeoutMs: 30_000 };
+    w.start(201, slow);
+    w.start(202, slow);
+    w.h.runFor(1_000);
+    for (let i = 0; i < 8; i++) {
+      w.command(202, { type: "poll" });
+      w.h.runFor(200);
+    }
+    // 201 never polled: it left (its heartbeats alone do not keep it in), 202 took everything.
+    expect(w.h.marks()).toContain("consumer-poll-timeout-leaves-group");
+    expect(w.h.requests("LeaveGroup").map((r) => r.client)).toEqual([201]);
+    expect(w.rebalances(201).at(-1)?.callback).toBe("lost");
+    expect(w.owned().get(202)).toEqual([0, 1, 2, 3, 4, 5]);
+    w.command(201, { type: "poll" });
+    for (let i = 0; i < 10; i++) {
+      w.command(201, { type: "poll" });
+      w.command(202, { type: "poll" });
+      w.h.runFor(200);
+    }
+    expect(w.owned().get(201)).toHaveLength(3);
+  });
+
   it("LeaveGroup on close hands the partitions over before any session timeout", () => {
     const w = new GroupWorld();
     w.start(201, { sessionTimeoutMs: 30_000, heartbeatIntervalMs: 200 });
