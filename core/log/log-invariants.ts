@@ -65,9 +65,9 @@ export function checkLogInvariants(ctx: LogContext): void {
     memo.first === segments[0] &&
     memo.active === segments.at(-1);
   if (steady) {
-    // Only the active segment changes (its boundary with the last closed one is checked too); the
-    // closed ones were watched when first verified.
-    checkSegments(segments, Math.max(0, segments.length - 2), state.truncating);
+    // Only the active segment can have changed: the closed ones are watched and unwritten, and the
+    // active one's base offset (its boundary with the last closed one) never changes.
+    checkSegments(segments, segments.length - 1, state.truncating);
   } else {
     const from = uncheckedFrom(memo, segments);
     checkSegments(segments, from, state.truncating);
