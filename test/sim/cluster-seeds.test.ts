@@ -79,12 +79,11 @@ describe("cluster seeds", () => {
     );
   });
 
-  it("replays a groups seed byte for byte", () => {
-    const s = clusterScenario(0x2an, {
-      workload: "groups",
-      durationMs: 15_000,
-      livenessBoundMs: 10_000,
-    });
+  it.each([
+    "groups",
+    "idempotent",
+  ] as const)("%s workload: replays a seed byte for byte", (workload) => {
+    const s = clusterScenario(0x2an, { workload, durationMs: 15_000, livenessBoundMs: 10_000 });
     const first = runCluster(s);
     const second = runCluster(s);
     expect(second.stats.traceHash).toBe(first.stats.traceHash);
