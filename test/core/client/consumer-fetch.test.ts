@@ -74,7 +74,9 @@ const batchArb = fc.record({
   compression: fc.constantFrom(0, 0, 0, 1),
 });
 
-function fetched(batches: fc.RecordValue<typeof batchArb>[]): {
+type BatchSpec = typeof batchArb extends fc.Arbitrary<infer T> ? T : never;
+
+function fetched(batches: BatchSpec[]): {
   bytes: Uint8Array;
   starts: number[];
 } {
