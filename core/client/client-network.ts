@@ -100,6 +100,8 @@ export class ClientNetwork<Tag> {
     api: ClientRequest["api"],
     tag: Tag,
     expectResponse = true,
+    /** This request's own timeout (JoinGroup waits a whole rebalance); request.timeout.ms if unset. */
+    timeoutMs?: Millis,
   ): number {
     const correlationId = this.#nextCorrelationId++;
     assert(correlationId <= 0x7fffffff, "correlation ids exhausted");
@@ -109,7 +111,7 @@ export class ClientNetwork<Tag> {
     outbox.push({ type: "request", to: node, correlationId, request });
     if (expectResponse) {
       assert(state.inFlight < limits.clientInFlightPerConnectionMax, "in-flight limit exceeded");
-      const deadlineMs = now + this.#timings.requestTimeoutMs;
+      const deadlineMs = now + (timeoutMs ?? this.#timings.requestTimeoutMs);
       this.#inFlight.set(correlationId, { correlationId, node, sentMs: now, deadlineMs, tag });
       state.inFlight++;
     }

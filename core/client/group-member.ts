@@ -61,6 +61,8 @@ export interface GroupMemberParts<Tag> {
 /** Requests the member keeps in flight to its coordinator (join, sync, heartbeat, commits). */
 export const coordinatorInFlightMax = 5;
 const maxInFlight = coordinatorInFlightMax;
+/** How much longer than the rebalance timeout a member waits for its JoinGroup answer (Java's). */
+const JOIN_GROUP_TIMEOUT_LAPSE_MS = 5_000;
 
 export class GroupMember<Tag> {
   readonly groupId: string;
@@ -207,10 +209,12 @@ export class GroupMember<Tag> {
     body: ClientRequest["body"],
     api: ClientRequest["api"],
     tag: GroupTag,
+    timeoutMs?: Millis,
   ): boolean {
     const node = this.#lookup.coordinator;
     if (node === undefined || !this.#p.network.canSend(now, node, maxInFlight)) return false;
-    this.#p.network.send(now, this.#p.outbox, node, body, api, this.#p.wrap(tag));
+    const wrapped = this.#p.wrap(tag);
+    this.#p.network.send(now, this.#p.outbox, node, body, api, wrapped, true, timeoutMs);
     return true;
   }
 
@@ -242,7 +246,14 @@ export class GroupMember<Tag> {
       this.#p.outbox.mark("consumer-join-waits-for-commits");
       return;
     }
-    this.#sendToCoordinator(now, body, "JoinGroup", { type: "join-group" });
+    // The coordinator holds a JoinGroup until the rebalance completes (up to the rebalance timeout,
+    // and the initial delay): Java waits for it that long plus JOIN_GROUP_TIMEOUT_LAPSE (5 s).
+    const c = this.#p.config;
+    const joinTimeoutMs = Math.max(
+      c.requestTimeoutMs,
+      c.maxPollIntervalMs + JOIN_GROUP_TIMEOUT_LAPSE_MS,
+    );
+    this.#sendToCoordinator(now, body, "JoinGroup", { type: "join-group" }, joinTimeoutMs);
     this.#state = "joining";
     this.#rejoinNeeded = false;
   }

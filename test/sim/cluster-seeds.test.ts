@@ -58,8 +58,8 @@ describe("cluster seeds", () => {
     expect(outcome.stats.valuesAcked).toBeGreaterThan(400);
   });
 
-  it("3 brokers, groups workload, seed 2: members follow the coordinator across its failover", () => {
-    const { outcome, history } = runWatched(2n, "groups");
+  it("3 brokers, groups workload, seed 7: members follow the coordinator across its failover", () => {
+    const { outcome, history } = runWatched(7n, "groups");
     expect(explain(outcome)).toBe("ok");
     const moved = history.filter(
       (op) => op.type === "commit" && op.phase === "info" && op.error === "NOT_COORDINATOR",

@@ -37,6 +37,18 @@ describe("consumer group membership", () => {
     }
   });
 
+  it("waits for a JoinGroup the coordinator holds past request.timeout.ms (the rebalance timeout + 5 s, as Java)", () => {
+    // The initial rebalance delay (3 s) holds the first JoinGroup longer than request.timeout.ms
+    // (2 s): timing it out would drop the connection and rejoin as a new member.
+    const w = new GroupWorld({}, { groupInitialRebalanceDelayMs: 3_000 });
+    w.start(201, { maxPollIntervalMs: 10_000 });
+    w.h.runFor(6_000);
+    expect(w.h.marks()).not.toContain("client-request-timed-out");
+    const assigned = w.rebalances(201).filter((r) => r.callback === "assigned");
+    expect(assigned).toHaveLength(1);
+    expect(assigned[0]?.owned).toHaveLength(6);
+  });
+
   it("polls read the owned partitions and a commit carries the generation", () => {
     const w = new GroupWorld();
     w.start(201);
