@@ -17,13 +17,7 @@
 import * as nodeFs from "node:fs";
 import { join } from "node:path";
 import { AssertionFailure, assert, assertNever } from "../core/assert.ts";
-import {
-  type DirEntry,
-  DiskErrorCode,
-  type DiskOp,
-  type DiskResult,
-  isValidDiskPath,
-} from "../core/disk.ts";
+import { type DirEntry, type DiskOp, type DiskResult, isValidDiskPath } from "../core/disk.ts";
 import { errorCode, notFound, toDiskError } from "./disk-errors.ts";
 import { type DiskDone, DiskPipeline } from "./disk-pipeline.ts";
 

@@ -312,7 +312,6 @@ describe("DescribeConfigs and AlterConfigs", () => {
 
 describe("APIs of components not here yet", () => {
   const NC = ErrorCode.NOT_COORDINATOR;
-  const member = { memberId: "m", groupInstanceId: null };
   const cases: [string, Record<string, unknown>, (body: never) => unknown, unknown][] = [
     [
       "AddPartitionsToTxn",

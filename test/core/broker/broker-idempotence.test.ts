@@ -33,7 +33,7 @@ function ready(config = {}): BrokerHarness {
 }
 
 /** InitProducerId until it answers (the first waits for the block to commit). */
-export function initProducerId(h: BrokerHarness): { producerId: number; producerEpoch: number } {
+function initProducerId(h: BrokerHarness): { producerId: number; producerEpoch: number } {
   for (let i = 0; i < 50; i++) {
     const r = h.call("InitProducerId", { transactionalId: null, transactionTimeoutMs: 60_000 });
     if (r.errorCode === ErrorCode.NONE) return r;
