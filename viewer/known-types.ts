@@ -59,6 +59,8 @@ const known: readonly (SimTraceEventType | TraceEventType)[] = [
   "proc-wipe",
   "produce-acknowledged",
   "produce-rejected",
+  "producer-batch-deduplicated",
+  "producer-ids-allocated",
   "raft-commit-advanced",
   "raft-halted",
   "raft-recovered",

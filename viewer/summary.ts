@@ -68,6 +68,10 @@ function kafkaSummary(type: string, f: Record<string, unknown>): string | undefi
       return `${f.topic}-${f.partition} offsets ${f.baseOffset}..${Number(f.baseOffset) + Number(f.count) - 1} acks=${f.acks === -1 ? "all" : f.acks}`;
     case "produce-rejected":
       return `${f.topic}-${f.partition} error ${f.errorCode} acks=${f.acks === -1 ? "all" : f.acks}`;
+    case "producer-batch-deduplicated":
+      return `${f.topic}-${f.partition} producer ${f.producerId} epoch ${f.producerEpoch} sequences ${f.baseSequence}..${f.lastSequence}: duplicate of offsets ${f.firstOffset}..${f.lastOffset}`;
+    case "producer-ids-allocated":
+      return `producer ids ${f.firstProducerId}..${Number(f.firstProducerId) + Number(f.size) - 1} to broker ${f.brokerId}`;
     case "group-state":
       return `${f.group} ${f.state} generation ${f.generation}, ${Array.isArray(f.members) ? f.members.length : 0} members`;
     case "offset-committed":

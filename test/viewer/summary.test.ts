@@ -31,6 +31,28 @@ describe("summaries", () => {
       "g m1 session expired (6000 ms)",
     ],
     [
+      r("producer-batch-deduplicated", {
+        topic: "t",
+        partition: 1,
+        producerId: 4000,
+        producerEpoch: 0,
+        baseSequence: 10,
+        lastSequence: 14,
+        firstOffset: 52,
+        lastOffset: 56,
+      }),
+      "t-1 producer 4000 epoch 0 sequences 10..14: duplicate of offsets 52..56",
+    ],
+    [
+      r("producer-ids-allocated", {
+        brokerId: 2,
+        brokerEpoch: 7,
+        firstProducerId: 1000,
+        size: 1000,
+      }),
+      "producer ids 1000..1999 to broker 2",
+    ],
+    [
       r("coordinator-loaded", { partition: 2, groups: 1, offsets: 3, records: 24 }),
       "__consumer_offsets-2: 1 groups, 3 offsets from 24 records",
     ],
