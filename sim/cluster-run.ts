@@ -16,7 +16,7 @@ import { excusedKeys, leaderlessPartitions } from "./checks-cluster/cluster-live
 import { type ClusterVerdict, clusterVerdict } from "./checks-cluster/cluster-verdict.ts";
 import { brokerViews, ClusterInvariants } from "./checks-cluster/invariants.ts";
 import { valuesOfProduce } from "./checks-cluster/produce-values.ts";
-import { checkReplicaLogs } from "./checks-cluster/replica-logs.ts";
+import { checkReplicaLogs, ReplicaLogChecker } from "./checks-cluster/replica-logs.ts";
 import { ClusterAdminNode } from "./cluster-admin.ts";
 import { ClusterBrokerNode } from "./cluster-broker-node.ts";
 import { ClusterClientNode, eventsBySlot } from "./cluster-clients.ts";
@@ -40,9 +40,6 @@ import type { WorldCheck, WorldView } from "./world-types.ts";
 
 /** How long after a broker halts its supervisor starts it again. */
 const SUPERVISOR_RESTART_MS = 2_000;
-
-/** Simulated time between two reads of every replica's log from disk. */
-const REPLICA_LOG_CHECK_EVERY_MS = 2_000;
 
 export interface ClusterRunOptions {
   readonly trace?: TraceWriter;
@@ -142,13 +139,16 @@ export function buildClusterRun(s: ClusterScenario, options: ClusterRunOptions =
     world?.inject({ type: "crash", node }, at);
     world?.inject({ type: "restart", node }, at + SUPERVISOR_RESTART_MS);
   };
-  let nextLogCheckMs = REPLICA_LOG_CHECK_EVERY_MS;
+  // After every step: each replica's log below its HW against the leader's, and the quorum's
+  // logs below their HW against each other, read from the disks and compared incrementally. A
+  // client's step changes no broker's disk or view, so there is nothing new to compare after it.
+  const logChecker = new ReplicaLogChecker({ disks, excused });
   const replicaLogs: WorldCheck = {
     name: "replica logs",
     check: (view: WorldView) => {
-      if (view.now < nextLogCheckMs) return undefined;
-      nextLogCheckMs = view.now + REPLICA_LOG_CHECK_EVERY_MS;
-      return checkReplicaLogs(brokerViews(view), { disks, excused });
+      const stepped = view.lastStep?.node;
+      if (stepped !== undefined && !layout.brokers.includes(stepped)) return undefined;
+      return logChecker.check(brokerViews(view));
     },
   };
   const nodes: NodeSpec[] = [

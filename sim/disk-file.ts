@@ -65,6 +65,11 @@ export class SimFile {
   durable: GrowableBytes | null;
   /** Writes since the last successful sync, in issue order, each already applied to `cached`. */
   unsynced: PendingWrite[] = [];
+  /**
+   * Changes that were not appends (a write before the end, a truncate, a flipped bit): a reader
+   * that parsed a prefix may extend its parse while this stays the same (checks read incrementally).
+   */
+  rewrites = 0;
 
   constructor(durable: GrowableBytes | null, cached: GrowableBytes) {
     this.cached = cached;
@@ -79,6 +84,7 @@ export class SimFile {
    * every pending write is contiguous with what precedes it and a crash never leaves a hole. */
   write(position: number, bytes: Uint8Array): void {
     const end = this.cached.length;
+    if (position < end) this.rewrites++;
     const pending =
       position <= end ? { position, bytes: bytes.slice() } : widen(end, position, bytes);
     this.cached.write(pending.position, pending.bytes);
@@ -95,6 +101,7 @@ export class SimFile {
 
   /** A truncate is durable when it completes: both views shrink, pending writes are clipped. */
   truncate(size: number): void {
+    this.rewrites++;
     this.cached.truncate(size);
     const durable = this.durable;
     if (durable !== null && durable.length > size) durable.truncate(size);

@@ -47,6 +47,7 @@ export class SimDisk {
   readonly #rng: Rng;
   readonly #config: SimDiskConfig;
   readonly #files = new Map<string, SimFile>();
+  #pathsVersion = 0;
   readonly #dirs = new Set<string>();
   #ops = emptyOpCounts();
   #bytesRead = 0;
@@ -110,6 +111,7 @@ export class SimDisk {
       case "truncate":
         return this.#truncate(op.path, op.size);
       case "delete":
+        this.#pathsVersion++;
         return this.#files.delete(op.path) ? done : failure("ENOENT", `no file ${op.path}`);
       case "rename":
         return this.#rename(op.from, op.to);
@@ -135,6 +137,7 @@ export class SimDisk {
 
   #create(path: string): SimFile {
     const file = SimFile.created();
+    this.#pathsVersion++;
     this.#files.set(path, file);
     for (const dir of parentsOf(path)) this.#dirs.add(dir);
     return file;
@@ -188,6 +191,7 @@ export class SimDisk {
     const file = this.#files.get(from);
     if (file === undefined) return failure("ENOENT", `no file ${from}`);
     this.#files.delete(from);
+    this.#pathsVersion++;
     // The new directory entry is durable; content never synced is durable as zero bytes.
     file.durable ??= new GrowableBytes();
     this.#files.delete(to);
@@ -220,6 +224,7 @@ export class SimDisk {
     const vanished: string[] = [];
     const torn: { path: string; keptBytes: number; lostBytes: number }[] = [];
     let lostBytes = 0;
+    this.#pathsVersion++;
     for (const path of [...this.#files.keys()].sort()) {
       const file = this.#files.get(path)!;
       const pendingBytes = file.unsyncedBytes;
@@ -250,6 +255,7 @@ export class SimDisk {
 
   /** Every file and folder is gone (a replaced disk). */
   wipe(): void {
+    this.#pathsVersion++;
     this.#files.clear();
     this.#dirs.clear();
   }
@@ -268,6 +274,30 @@ export class SimDisk {
   /** What reads of `path` return now (page cache included); undefined when there is no file. */
   cachedBytes(path: string): Uint8Array | undefined {
     return this.#files.get(path)?.cached.copy();
+  }
+
+  /**
+   * Which file object `path` names now, how many non-append changes it has seen and its length:
+   * while the object and the count stay the same, bytes already read are unchanged (a crash or a
+   * rename puts another object there).
+   */
+  revision(
+    path: string,
+  ): { readonly file: object; readonly rewrites: number; readonly length: number } | undefined {
+    const file = this.#files.get(path);
+    return file === undefined
+      ? undefined
+      : { file, rewrites: file.rewrites, length: file.cached.length };
+  }
+
+  /** A copy of what reads of `path` return from `start` on. */
+  cachedBytesFrom(path: string, start: number): Uint8Array | undefined {
+    return this.#files.get(path)?.cached.copy(start);
+  }
+
+  /** Bumped whenever a path appears or disappears (create, delete, rename, crash, wipe). */
+  get pathsVersion(): number {
+    return this.#pathsVersion;
   }
 
   /** What a crash would keep of `path` if no torn write survived; undefined when none. */
@@ -356,6 +386,7 @@ function keptBytes(file: SimFile, keepWhole: number, keepBytes: number): number 
 }
 
 function flipBit(file: SimFile, position: number, mask: number): void {
+  file.rewrites++;
   file.cached.xorByte(position, mask);
   const durable = file.durable;
   if (durable !== null && position < durable.length) durable.xorByte(position, mask);

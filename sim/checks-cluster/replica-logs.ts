@@ -5,71 +5,14 @@
 
 import type { BrokerView } from "../../core/broker/broker-view.ts";
 import type { NodeId } from "../../core/ids.ts";
-import { crc32c } from "../../core/log/crc32c.ts";
-import { batchSizeBytes, readBatchHeader } from "../../core/log/record-batch.ts";
-import { scanEntries } from "../../core/metadata/raft/entry-codec.ts";
 import { METADATA_DIR } from "../../core/metadata/raft/files.ts";
 import type { SimDisk } from "../disk.ts";
-
-interface BatchFact {
-  readonly baseOffset: number;
-  readonly lastOffset: number;
-  readonly crc: number;
-  readonly epoch: number;
-}
-
-/** The segment files of a folder, in base-offset order (names are %020d.log). */
-function segments(disk: SimDisk, folder: string): string[] {
-  const prefix = `${folder}/`;
-  return disk
-    .files()
-    .filter(
-      (f) => f.startsWith(prefix) && f.endsWith(".log") && !f.slice(prefix.length).includes("/"),
-    )
-    .sort();
-}
-
-/**
- * Every whole record batch of a partition's segments, in order, from headers alone (the stored
- * CRC tells two batches apart; the log itself validates it on every read and at recovery).
- */
-export function partitionBatches(disk: SimDisk, topic: string, partition: number): BatchFact[] {
-  const out: BatchFact[] = [];
-  for (const path of segments(disk, `${topic}-${partition}`)) {
-    const bytes = disk.cachedBytes(path);
-    if (bytes === undefined) continue;
-    let at = 0;
-    while (at < bytes.length) {
-      const header = readBatchHeader(bytes, at);
-      if (!header.ok) break;
-      const size = batchSizeBytes(header.value);
-      if (size <= 0 || at + size > bytes.length) break;
-      const h = header.value;
-      out.push({
-        baseOffset: h.baseOffset,
-        lastOffset: h.baseOffset + h.lastOffsetDelta,
-        crc: h.crc,
-        epoch: h.partitionLeaderEpoch,
-      });
-      at += size;
-    }
-  }
-  return out;
-}
-
-/** Metadata log entries as offset -> "epoch:crc". */
-function metadataEntries(disk: SimDisk): Map<number, string> {
-  const out = new Map<number, string>();
-  for (const path of segments(disk, METADATA_DIR)) {
-    const bytes = disk.cachedBytes(path);
-    if (bytes === undefined) continue;
-    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    for (const frame of scanEntries(bytes, crc32c).frames) {
-      out.set(frame.offset, `${frame.epoch}:${view.getUint32(frame.start + 4)}`);
-    }
-  }
-  return out;
-}
+import {
+  type BatchFact,
+  DiskLogReader,
+  type EntryFact,
+  type FolderFacts,
+} from "./disk-log-reader.ts";
 
 export interface ReplicaLogsOptions {
   readonly disks: ReadonlyMap<NodeId, SimDisk>;
@@ -82,9 +25,221 @@ export function checkReplicaLogs(
   views: readonly BrokerView[],
   options: ReplicaLogsOptions,
 ): string | undefined {
-  // The reference is the leader the newest registration names (highest partition epoch among the
-  // views), when that broker itself leads in that epoch: a stale leader's log may hold an
-  // uncommitted tail that the partition has moved past.
+  return new ReplicaLogChecker(options).check(views);
+}
+
+/** What one replica was verified against: below `below`, while neither log changed but by growth. */
+interface Verified {
+  readonly leader: string;
+  readonly leaderToken: string;
+  readonly replicaToken: string;
+  readonly below: number;
+}
+
+/** Whether `token` is `known` with segments appended (or parsed further): facts only added. */
+const extends_ = (token: string, known: string) => token.startsWith(known);
+
+/**
+ * The same checks kept across steps (the cluster runs it after every one): each replica's batches
+ * and each pair of quorum members' entries are compared once, from where the last comparison
+ * ended, as long as both logs only grew since; any other change (a truncation, a crash, a
+ * rewrite, a new leader) compares them again from the start.
+ */
+export class ReplicaLogChecker {
+  readonly #options: ReplicaLogsOptions;
+  readonly #readers = new Map<NodeId, DiskLogReader>();
+  readonly #verified = new Map<string, Verified>();
+  readonly #references = new Map<string, FactIndex<BatchFact>>();
+  readonly #metadata = new Map<NodeId, FactIndex<EntryFact>>();
+  /** Per pair of quorum members: the index generations compared, and the offset compared below. */
+  readonly #pairs = new Map<string, { a: number; b: number; below: number }>();
+
+  constructor(options: ReplicaLogsOptions) {
+    this.#options = options;
+  }
+
+  #reader(node: NodeId): DiskLogReader | undefined {
+    let reader = this.#readers.get(node);
+    const disk = this.#options.disks.get(node);
+    if (disk === undefined) return undefined;
+    if (reader === undefined) {
+      reader = new DiskLogReader(disk);
+      this.#readers.set(node, reader);
+    }
+    return reader;
+  }
+
+  check(views: readonly BrokerView[]): string | undefined {
+    for (const [key, leader] of servingLeaders(views)) {
+      const [topic = "", partitionText = "0"] = key.split("\u0000");
+      const partition = Number(partitionText);
+      if (this.#options.excused(topic, partition)) continue;
+      const leaderReader = this.#reader(leader.view.nodeId);
+      if (leaderReader === undefined) continue;
+      const leaderFacts = leaderReader.partitionBatches(topic, partition);
+      const reference = this.#reference(`${leader.view.nodeId}\u0000${key}`, leaderFacts);
+      const leaderStart = leader.view.partitions.find(
+        (p) => p.topic === topic && p.partition === partition,
+      )?.logStartOffset;
+      const leaderId = `${leader.view.nodeId}@${leader.epoch}`;
+      for (const v of views) {
+        if (v.nodeId === leader.view.nodeId) continue;
+        const replica = v.partitions.find((p) => p.topic === topic && p.partition === partition);
+        if (replica === undefined || replica.status !== "online") continue;
+        const reader = this.#reader(v.nodeId);
+        if (reader === undefined) continue;
+        const facts = reader.partitionBatches(topic, partition);
+        const vkey = `${v.nodeId}\u0000${key}`;
+        const known = this.#verified.get(vkey);
+        const from =
+          known !== undefined &&
+          known.leader === leaderId &&
+          extends_(leaderFacts.token, known.leaderToken) &&
+          extends_(facts.token, known.replicaToken)
+            ? known.below
+            : 0;
+        let below = from;
+        for (const file of facts.files) {
+          const last = file.at(-1);
+          if (last === undefined || last.lastOffset < from) continue;
+          for (let k = firstEndingAtOrAfter(file, from); k < file.length; k++) {
+            const b = file[k]!;
+            if (b.lastOffset >= replica.highWatermark) break;
+            below = b.lastOffset + 1;
+            if (b.baseOffset < (leaderStart ?? 0)) continue;
+            const ref = reference.get(b.baseOffset);
+            if (ref === undefined || ref.crc !== b.crc || ref.lastOffset !== b.lastOffset) {
+              const theirs =
+                ref === undefined
+                  ? "none"
+                  : `[${ref.baseOffset}..${ref.lastOffset}] crc ${ref.crc} epoch ${ref.epoch}`;
+              return `${topic}-${partition}: broker ${v.nodeId} holds batch [${b.baseOffset}..${b.lastOffset}] crc ${b.crc} epoch ${b.epoch} below its HW ${replica.highWatermark}; leader ${leader.view.nodeId} (epoch ${leader.epoch}) holds ${theirs}`;
+            }
+          }
+        }
+        this.#verified.set(vkey, {
+          leader: leaderId,
+          leaderToken: leaderFacts.token,
+          replicaToken: facts.token,
+          below,
+        });
+      }
+    }
+    return this.#checkMetadataLogs(views);
+  }
+
+  /** The leader's batches by base offset, extended while its log only grew. */
+  #reference(key: string, facts: FolderFacts<BatchFact>): Map<number, BatchFact> {
+    let index = this.#references.get(key);
+    if (index === undefined) {
+      index = new FactIndex<BatchFact>((b) => b.baseOffset);
+      this.#references.set(key, index);
+    }
+    return index.update(facts);
+  }
+
+  /** Raft log matching: entries below each pair's lower HW agree, compared from where they last ended. */
+  #checkMetadataLogs(views: readonly BrokerView[]): string | undefined {
+    const members: { node: NodeId; index: FactIndex<EntryFact>; hw: number }[] = [];
+    for (const v of views) {
+      const reader = this.#reader(v.nodeId);
+      if (reader === undefined || v.raft.role === "recovering") continue;
+      let index = this.#metadata.get(v.nodeId);
+      if (index === undefined) {
+        index = new FactIndex<EntryFact>((e) => e.offset);
+        this.#metadata.set(v.nodeId, index);
+      }
+      index.update(reader.metadataEntries(METADATA_DIR));
+      members.push({ node: v.nodeId, index, hw: v.raft.highWatermark });
+    }
+    for (let i = 0; i < members.length; i++) {
+      for (let j = i + 1; j < members.length; j++) {
+        const a = members[i]!;
+        const b = members[j]!;
+        const pair = `${a.node}:${b.node}`;
+        const known = this.#pairs.get(pair);
+        const bound = Math.min(a.hw, b.hw);
+        const from =
+          known !== undefined && known.a === a.index.generation && known.b === b.index.generation
+            ? known.below
+            : a.index.lowest();
+        for (let offset = from; offset < bound; offset++) {
+          const fa = a.index.map.get(offset)?.fact;
+          const fb = b.index.map.get(offset)?.fact;
+          if (fa !== undefined && fb !== undefined && fa !== fb) {
+            return `metadata log entry ${offset} differs below the high watermark: node ${a.node} has ${fa}, node ${b.node} has ${fb}`;
+          }
+        }
+        const below = Math.max(from, bound);
+        this.#pairs.set(pair, { a: a.index.generation, b: b.index.generation, below });
+      }
+    }
+    return undefined;
+  }
+}
+
+/** The index of the first batch whose last offset is >= `offset` (batches in offset order). */
+function firstEndingAtOrAfter(batches: readonly BatchFact[], offset: number): number {
+  let lo = 0;
+  let hi = batches.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (batches[mid]!.lastOffset < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Facts by key, kept up to date from a folder's facts: extended while the folder's token extends
+ * the last one seen (files only grew or were added), built again otherwise (a new generation).
+ */
+class FactIndex<T> {
+  readonly #keyOf: (fact: T) => number;
+  #token = "";
+  #counts: number[] = [];
+  map = new Map<number, T>();
+  generation = 0;
+
+  constructor(keyOf: (fact: T) => number) {
+    this.#keyOf = keyOf;
+  }
+
+  update(facts: FolderFacts<T>): Map<number, T> {
+    if (!extends_(facts.token, this.#token)) {
+      this.#token = "";
+      this.#counts = [];
+      this.map = new Map();
+      this.generation++;
+    }
+    facts.files.forEach((file, i) => {
+      // A Map keeps the newest fact per key (a later segment wins), as a full read did.
+      for (let k = this.#counts[i] ?? 0; k < file.length; k++) {
+        const fact = file[k]!;
+        this.map.set(this.#keyOf(fact), fact);
+      }
+      this.#counts[i] = file.length;
+    });
+    this.#token = facts.token;
+    return this.map;
+  }
+
+  /** The smallest key held (0 when empty): where a comparison from scratch starts. */
+  lowest(): number {
+    let lowest = Number.POSITIVE_INFINITY;
+    for (const key of this.map.keys()) lowest = Math.min(lowest, key);
+    return Number.isFinite(lowest) ? lowest : 0;
+  }
+}
+
+/**
+ * The leader the newest registration names (highest partition epoch among the views), when that
+ * broker itself leads in that epoch: a stale leader's log may hold an uncommitted tail that the
+ * partition has moved past.
+ */
+function servingLeaders(
+  views: readonly BrokerView[],
+): Map<string, { view: BrokerView; epoch: number }> {
   const newest = new Map<string, { leader: number; leaderEpoch: number; partitionEpoch: number }>();
   for (const v of views) {
     for (const p of v.partitions) {
@@ -103,64 +258,5 @@ export function checkReplicaLogs(
     }
     leaders.set(key, { view, epoch: n.leaderEpoch });
   }
-  for (const [key, leader] of leaders) {
-    const [topic = "", partitionText = "0"] = key.split("\u0000");
-    const partition = Number(partitionText);
-    if (options.excused(topic, partition)) continue;
-    const leaderDisk = options.disks.get(leader.view.nodeId);
-    if (leaderDisk === undefined) continue;
-    const reference = new Map<number, BatchFact>();
-    for (const b of partitionBatches(leaderDisk, topic, partition)) reference.set(b.baseOffset, b);
-    const leaderStart = leader.view.partitions.find(
-      (p) => p.topic === topic && p.partition === partition,
-    )?.logStartOffset;
-    for (const v of views) {
-      if (v.nodeId === leader.view.nodeId) continue;
-      const replica = v.partitions.find((p) => p.topic === topic && p.partition === partition);
-      if (replica === undefined || replica.status !== "online") continue;
-      const disk = options.disks.get(v.nodeId);
-      if (disk === undefined) continue;
-      for (const b of partitionBatches(disk, topic, partition)) {
-        if (b.lastOffset >= replica.highWatermark) break;
-        if (b.baseOffset < (leaderStart ?? 0)) continue;
-        const ref = reference.get(b.baseOffset);
-        if (ref === undefined || ref.crc !== b.crc || ref.lastOffset !== b.lastOffset) {
-          const theirs =
-            ref === undefined
-              ? "none"
-              : `[${ref.baseOffset}..${ref.lastOffset}] crc ${ref.crc} epoch ${ref.epoch}`;
-          return `${topic}-${partition}: broker ${v.nodeId} holds batch [${b.baseOffset}..${b.lastOffset}] crc ${b.crc} epoch ${b.epoch} below its HW ${replica.highWatermark}; leader ${leader.view.nodeId} (epoch ${leader.epoch}) holds ${theirs}`;
-        }
-      }
-    }
-  }
-  return checkMetadataLogs(views, options.disks);
-}
-
-/** Raft log matching: entries below each member's HW agree with every other member's. */
-function checkMetadataLogs(
-  views: readonly BrokerView[],
-  disks: ReadonlyMap<NodeId, SimDisk>,
-): string | undefined {
-  const committed: { node: NodeId; entries: Map<number, string>; hw: number }[] = [];
-  for (const v of views) {
-    const disk = disks.get(v.nodeId);
-    if (disk === undefined || v.raft.role === "recovering") continue;
-    committed.push({ node: v.nodeId, entries: metadataEntries(disk), hw: v.raft.highWatermark });
-  }
-  for (let i = 0; i < committed.length; i++) {
-    for (let j = i + 1; j < committed.length; j++) {
-      const a = committed[i]!;
-      const b = committed[j]!;
-      const bound = Math.min(a.hw, b.hw);
-      for (const [offset, fact] of a.entries) {
-        if (offset >= bound) continue;
-        const other = b.entries.get(offset);
-        if (other !== undefined && other !== fact) {
-          return `metadata log entry ${offset} differs below the high watermark: node ${a.node} has ${fact}, node ${b.node} has ${other}`;
-        }
-      }
-    }
-  }
-  return undefined;
+  return leaders;
 }

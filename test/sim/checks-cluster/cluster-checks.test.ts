@@ -13,7 +13,7 @@ import { AckedDurability } from "../../../sim/checks-cluster/acked-durability.ts
 import { excusedKeys } from "../../../sim/checks-cluster/cluster-liveness.ts";
 import { clusterVerdict } from "../../../sim/checks-cluster/cluster-verdict.ts";
 import { ClusterInvariants } from "../../../sim/checks-cluster/invariants.ts";
-import { checkReplicaLogs } from "../../../sim/checks-cluster/replica-logs.ts";
+import { checkReplicaLogs, ReplicaLogChecker } from "../../../sim/checks-cluster/replica-logs.ts";
 import { SimDisk } from "../../../sim/disk.ts";
 import { testRng } from "../../support/test-rng.ts";
 
@@ -166,6 +166,65 @@ describe("replica logs", () => {
     expect(checkReplicaLogs(views(1), { disks, excused: () => false })).toBeUndefined();
     // After an unclean election the partition is excused.
     expect(checkReplicaLogs(views(2), { disks, excused: () => true })).toBeUndefined();
+  });
+
+  describe("kept across steps (compared from where the last check ended)", () => {
+    const path = "t-0/00000000000000000000.log";
+    const viewsAt = (hw: number, leo = hw) => [
+      view(1, [partition({ logEndOffset: leo, highWatermark: hw })]),
+      view(2, [partition({ role: "follower", logEndOffset: leo, highWatermark: hw })]),
+    ];
+
+    it("finds a divergent batch appended after earlier checks passed", () => {
+      const leader = diskWith(batch("a", 0, 1));
+      const follower = diskWith(batch("a", 0, 1));
+      const checker = new ReplicaLogChecker({
+        disks: new Map([
+          [nodeId(1), leader],
+          [nodeId(2), follower],
+        ]),
+        excused: () => false,
+      });
+      expect(checker.check(viewsAt(1))).toBeUndefined();
+      leader.execute({ type: "append", path, bytes: batch("b", 1, 1) });
+      follower.execute({ type: "append", path, bytes: batch("x", 1, 1) });
+      // Not below the follower's HW yet: legitimate.
+      expect(checker.check(viewsAt(1, 2))).toBeUndefined();
+      expect(checker.check(viewsAt(2))).toContain("broker 2 holds batch [1..1]");
+    });
+
+    it("finds a batch changed in place below the HW after it was verified", () => {
+      const leader = diskWith(batch("a", 0, 1), batch("b", 1, 1));
+      const follower = diskWith(batch("a", 0, 1), batch("b", 1, 1));
+      const checker = new ReplicaLogChecker({
+        disks: new Map([
+          [nodeId(1), leader],
+          [nodeId(2), follower],
+        ]),
+        excused: () => false,
+      });
+      expect(checker.check(viewsAt(2))).toBeUndefined();
+      // Flip a bit of the follower's first batch's stored CRC (bytes 17..20 of the batch).
+      follower.corrupt(path, 18, 0x10);
+      expect(checker.check(viewsAt(2))).toContain("broker 2 holds batch [0..0]");
+    });
+
+    it("compares a replica again from the start after its log was cut and rewritten", () => {
+      const leader = diskWith(batch("a", 0, 1), batch("b", 1, 1));
+      const follower = diskWith(batch("a", 0, 1), batch("b", 1, 1));
+      const checker = new ReplicaLogChecker({
+        disks: new Map([
+          [nodeId(1), leader],
+          [nodeId(2), follower],
+        ]),
+        excused: () => false,
+      });
+      expect(checker.check(viewsAt(2))).toBeUndefined();
+      follower.execute({ type: "truncate", path, size: 0 });
+      follower.execute({ type: "append", path, bytes: batch("z", 0, 0) });
+      follower.execute({ type: "append", path, bytes: batch("b", 1, 1) });
+      expect(checker.check(viewsAt(2))).toContain("broker 2 holds batch [0..0]");
+    });
   });
 });
 
