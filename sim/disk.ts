@@ -48,6 +48,8 @@ export class SimDisk {
   readonly #config: SimDiskConfig;
   readonly #files = new Map<string, SimFile>();
   #pathsVersion = 0;
+  /** Paths whose bytes or existence changed since the last takeChangedPaths(). */
+  #changed = new Set<string>();
   readonly #dirs = new Set<string>();
   #ops = emptyOpCounts();
   #bytesRead = 0;
@@ -112,6 +114,7 @@ export class SimDisk {
         return this.#truncate(op.path, op.size);
       case "delete":
         this.#pathsVersion++;
+        this.#changed.add(op.path);
         return this.#files.delete(op.path) ? done : failure("ENOENT", `no file ${op.path}`);
       case "rename":
         return this.#rename(op.from, op.to);
@@ -131,6 +134,7 @@ export class SimDisk {
     }
     const target = file ?? this.#create(path);
     target.write(position, bytes);
+    this.#changed.add(path);
     this.#bytesWritten += bytes.length;
     return done;
   }
@@ -175,6 +179,7 @@ export class SimDisk {
     const durableEnd = Math.min(file.durable?.length ?? 0, position + length);
     if (durableEnd <= position) return;
     if (!this.#rng.chance("disk-bit-rot", this.#config.faults.bitRotProbability)) return;
+    for (const [path, f] of this.#files) if (f === file) this.#changed.add(path);
     const bit = this.#rng.int("disk-bit-rot-position", (durableEnd - position) * 8);
     flipBit(file, position + (bit >> 3), 1 << (bit & 7));
   }
@@ -184,6 +189,7 @@ export class SimDisk {
     if (file === undefined) return failure("ENOENT", `no file ${path}`);
     assert(size <= file.cached.length, `truncate of ${path} may only shrink`);
     file.truncate(size);
+    this.#changed.add(path);
     return done;
   }
 
@@ -192,6 +198,8 @@ export class SimDisk {
     if (file === undefined) return failure("ENOENT", `no file ${from}`);
     this.#files.delete(from);
     this.#pathsVersion++;
+    this.#changed.add(from);
+    this.#changed.add(to);
     // The new directory entry is durable; content never synced is durable as zero bytes.
     file.durable ??= new GrowableBytes();
     this.#files.delete(to);
@@ -225,6 +233,7 @@ export class SimDisk {
     const torn: { path: string; keptBytes: number; lostBytes: number }[] = [];
     let lostBytes = 0;
     this.#pathsVersion++;
+    for (const path of this.#files.keys()) this.#changed.add(path);
     for (const path of [...this.#files.keys()].sort()) {
       const file = this.#files.get(path)!;
       const pendingBytes = file.unsyncedBytes;
@@ -256,6 +265,7 @@ export class SimDisk {
   /** Every file and folder is gone (a replaced disk). */
   wipe(): void {
     this.#pathsVersion++;
+    for (const path of this.#files.keys()) this.#changed.add(path);
     this.#files.clear();
     this.#dirs.clear();
   }
@@ -295,6 +305,16 @@ export class SimDisk {
     return this.#files.get(path)?.cached.copy(start);
   }
 
+  /**
+   * The paths whose bytes or existence changed since the last call (for one incremental reader:
+   * the set is handed over and starts empty again).
+   */
+  takeChangedPaths(): Set<string> {
+    const changed = this.#changed;
+    this.#changed = new Set();
+    return changed;
+  }
+
   /** Bumped whenever a path appears or disappears (create, delete, rename, crash, wipe). */
   get pathsVersion(): number {
     return this.#pathsVersion;
@@ -318,6 +338,7 @@ export class SimDisk {
     assert(file !== undefined, `no file ${path} to corrupt`);
     assert(mask > 0 && mask < 256, `corruption mask ${mask}`);
     flipBit(file, position, mask);
+    this.#changed.add(path);
   }
 
   usedBytes(): number {

@@ -1,7 +1,8 @@
-// Reads the logs on a simulated disk for the per-step checks, incrementally: a segment file already
-// parsed is extended from where its parse stopped while the disk says its bytes only grew (same file
-// object, no rewrite); anything else parses it again. Each parse of a file gets a new generation, so
-// a check can tell "the same bytes, maybe more" from "other bytes".
+// Reads the logs on a simulated disk for the per-step checks, incrementally: the disk hands over
+// the paths it changed, a segment file already parsed is extended from where its parse stopped
+// while the disk says its bytes only grew (same file object, no rewrite), anything else parses it
+// again. A folder's facts carry an id that changes unless its files only grew or new ones were
+// added after the last, so a check can tell "the same facts, maybe more" from "other facts".
 
 import { crc32c } from "../../core/log/crc32c.ts";
 import { batchSizeBytes, readBatchHeader } from "../../core/log/record-batch.ts";
@@ -23,19 +24,25 @@ export interface EntryFact {
 }
 
 interface FileMemo<T> {
-  file: object;
-  rewrites: number;
+  readonly file: object;
+  readonly rewrites: number;
   /** Where the parse stopped: the start of the first incomplete or unreadable item. */
   parsedEnd: number;
   readonly items: T[];
-  readonly generation: number;
 }
 
-/** The facts of a folder's segments, oldest first, and a token that changes unless they only grew. */
+/** A folder's segments, oldest first: each file's facts (arrays that only grow) and the id. */
 export interface FolderFacts<T> {
-  readonly files: readonly (readonly T[])[];
-  /** Path and parse generation of each segment: equal or extended tokens mean appended facts only. */
-  readonly token: string;
+  readonly files: (readonly T[])[];
+  /** Changes unless every file kept its facts and new facts or files were only appended. */
+  readonly id: number;
+}
+
+interface FolderState<T> {
+  readonly paths: string[];
+  readonly memos: (FileMemo<T> | undefined)[];
+  readonly files: T[][];
+  id: number;
 }
 
 type Parser<T> = (bytes: Uint8Array, base: number, items: T[]) => number;
@@ -69,83 +76,112 @@ const parseEntries: Parser<EntryFact> = (bytes, base, items) => {
   return base + scan.validEnd;
 };
 
+/** The folder of a segment path `folder/name.log` (one level deep), or undefined. */
+function folderOf(path: string): string | undefined {
+  const slash = path.indexOf("/");
+  if (slash < 0 || !path.endsWith(".log") || path.indexOf("/", slash + 1) >= 0) return undefined;
+  return path.slice(0, slash);
+}
+
 export class DiskLogReader {
   readonly #disk: SimDisk;
-  readonly #batches = new Map<string, FileMemo<BatchFact>>();
-  readonly #entries = new Map<string, FileMemo<EntryFact>>();
-  readonly #folders = new Map<string, { version: number; paths: string[] }>();
-  #nextGeneration = 1;
+  readonly #batchFolders = new Map<string, FolderState<BatchFact>>();
+  readonly #entryFolders = new Map<string, FolderState<EntryFact>>();
+  #nextId = 1;
 
   constructor(disk: SimDisk) {
     this.#disk = disk;
+    disk.takeChangedPaths(); // what exists now is read when a folder is first asked for
   }
 
   partitionBatches(topic: string, partition: number): FolderFacts<BatchFact> {
-    return this.#folder(`${topic}-${partition}`, this.#batches, parseBatches);
+    this.#absorb();
+    return this.#folder(`${topic}-${partition}`, this.#batchFolders, parseBatches);
   }
 
   metadataEntries(folder: string): FolderFacts<EntryFact> {
-    return this.#folder(folder, this.#entries, parseEntries);
+    this.#absorb();
+    return this.#folder(folder, this.#entryFolders, parseEntries);
   }
 
-  #folder<T>(folder: string, memos: Map<string, FileMemo<T>>, parse: Parser<T>): FolderFacts<T> {
-    const files: T[][] = [];
-    let token = "";
-    for (const path of this.#segments(folder)) {
-      const memo = this.#read(path, memos, parse);
-      if (memo === undefined) continue;
-      files.push(memo.items);
-      token += `${path}#${memo.generation};`;
+  /** Applies the disk's changes since the last call to the folders already read. */
+  #absorb(): void {
+    for (const path of this.#disk.takeChangedPaths()) {
+      const folder = folderOf(path);
+      if (folder === undefined) continue;
+      const batches = this.#batchFolders.get(folder);
+      if (batches !== undefined) this.#changed(batches, path, parseBatches);
+      const entries = this.#entryFolders.get(folder);
+      if (entries !== undefined) this.#changed(entries, path, parseEntries);
     }
-    return { files, token };
   }
 
-  /** The segment files of a folder (names %020d.log sort by base offset), listed again on change. */
-  #segments(folder: string): string[] {
-    const version = this.#disk.pathsVersion;
-    const known = this.#folders.get(folder);
-    if (known !== undefined && known.version === version) return known.paths;
-    const prefix = `${folder}/`;
-    const paths = this.#disk
-      .files()
-      .filter(
-        (f) => f.startsWith(prefix) && f.endsWith(".log") && !f.slice(prefix.length).includes("/"),
-      )
-      .sort();
-    this.#folders.set(folder, { version, paths });
-    return paths;
-  }
-
-  #read<T>(
-    path: string,
-    memos: Map<string, FileMemo<T>>,
+  #folder<T>(
+    folder: string,
+    states: Map<string, FolderState<T>>,
     parse: Parser<T>,
-  ): FileMemo<T> | undefined {
+  ): FolderFacts<T> {
+    let state = states.get(folder);
+    if (state === undefined) {
+      state = { paths: [], memos: [], files: [], id: this.#nextId++ };
+      for (const path of this.#disk.files()) {
+        if (folderOf(path) === folder) this.#changed(state, path, parse);
+      }
+      states.set(folder, state);
+    }
+    return state;
+  }
+
+  /** One path of the folder changed (bytes, creation, deletion): keep the state true to the disk. */
+  #changed<T>(state: FolderState<T>, path: string, parse: Parser<T>): void {
+    let index = lowerBound(state.paths, path);
+    const listed = state.paths[index] === path;
     const revision = this.#disk.revision(path);
     if (revision === undefined) {
-      memos.delete(path);
-      return undefined;
+      if (!listed) return;
+      state.paths.splice(index, 1);
+      state.memos.splice(index, 1);
+      state.files.splice(index, 1);
+      state.id = this.#nextId++;
+      return;
     }
-    let memo = memos.get(path);
+    if (!listed) {
+      if (index < state.paths.length) state.id = this.#nextId++; // not after the last: reorders
+      state.paths.splice(index, 0, path);
+      state.memos.splice(index, 0, undefined);
+      state.files.splice(index, 0, []);
+    }
+    index = lowerBound(state.paths, path);
+    let memo = state.memos[index];
     const grewOnly =
       memo !== undefined &&
       memo.file === revision.file &&
       memo.rewrites === revision.rewrites &&
       revision.length >= memo.parsedEnd;
     if (memo === undefined || !grewOnly) {
-      memo = {
-        file: revision.file,
-        rewrites: revision.rewrites,
-        parsedEnd: 0,
-        items: [],
-        generation: this.#nextGeneration++,
-      };
-      memos.set(path, memo);
+      if (memo !== undefined) state.id = this.#nextId++;
+      memo = { file: revision.file, rewrites: revision.rewrites, parsedEnd: 0, items: [] };
+      state.memos[index] = memo;
+      state.files[index] = memo.items;
     }
     if (revision.length > memo.parsedEnd) {
+      const before = memo.items.length;
       const bytes = this.#disk.cachedBytesFrom(path, memo.parsedEnd) ?? new Uint8Array(0);
       memo.parsedEnd = parse(bytes, memo.parsedEnd, memo.items);
+      // Readers extend only the last file; facts added to an earlier one make them read again.
+      if (memo.items.length > before && index < state.paths.length - 1) state.id = this.#nextId++;
     }
-    return memo;
   }
+}
+
+/** The index of the first element >= `key` in sorted `list`. */
+function lowerBound(list: readonly string[], key: string): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid]! < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

@@ -31,13 +31,10 @@ export function checkReplicaLogs(
 /** What one replica was verified against: below `below`, while neither log changed but by growth. */
 interface Verified {
   readonly leader: string;
-  readonly leaderToken: string;
-  readonly replicaToken: string;
+  readonly leaderId: number;
+  readonly replicaId: number;
   readonly below: number;
 }
-
-/** Whether `token` is `known` with segments appended (or parsed further): facts only added. */
-const extends_ = (token: string, known: string) => token.startsWith(known);
 
 /**
  * The same checks kept across steps (the cluster runs it after every one): each replica's batches
@@ -94,14 +91,13 @@ export class ReplicaLogChecker {
         const from =
           known !== undefined &&
           known.leader === leaderId &&
-          extends_(leaderFacts.token, known.leaderToken) &&
-          extends_(facts.token, known.replicaToken)
+          known.leaderId === leaderFacts.id &&
+          known.replicaId === facts.id
             ? known.below
             : 0;
         let below = from;
-        for (const file of facts.files) {
-          const last = file.at(-1);
-          if (last === undefined || last.lastOffset < from) continue;
+        for (let f = firstFileEndingAtOrAfter(facts.files, from); f < facts.files.length; f++) {
+          const file = facts.files[f]!;
           for (let k = firstEndingAtOrAfter(file, from); k < file.length; k++) {
             const b = file[k]!;
             if (b.lastOffset >= replica.highWatermark) break;
@@ -119,8 +115,8 @@ export class ReplicaLogChecker {
         }
         this.#verified.set(vkey, {
           leader: leaderId,
-          leaderToken: leaderFacts.token,
-          replicaToken: facts.token,
+          leaderId: leaderFacts.id,
+          replicaId: facts.id,
           below,
         });
       }
@@ -190,13 +186,30 @@ function firstEndingAtOrAfter(batches: readonly BatchFact[], offset: number): nu
   return lo;
 }
 
+/** The index of the first file whose facts reach `offset` (files in offset order; empty ones skipped). */
+function firstFileEndingAtOrAfter(
+  files: readonly (readonly BatchFact[])[],
+  offset: number,
+): number {
+  let lo = 0;
+  let hi = files.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const last = files[mid]!.at(-1);
+    // An empty file sorts with what precedes it: only a newly rolled last segment is empty.
+    if (last === undefined ? mid < files.length - 1 : last.lastOffset < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /**
  * Facts by key, kept up to date from a folder's facts: extended while the folder's token extends
  * the last one seen (files only grew or were added), built again otherwise (a new generation).
  */
 class FactIndex<T> {
   readonly #keyOf: (fact: T) => number;
-  #token = "";
+  #id = -1;
   #counts: number[] = [];
   map = new Map<number, T>();
   generation = 0;
@@ -206,24 +219,24 @@ class FactIndex<T> {
   }
 
   update(facts: FolderFacts<T>): Map<number, T> {
-    if (!extends_(facts.token, this.#token)) {
-      this.#token = "";
+    if (facts.id !== this.#id) {
+      this.#id = facts.id;
       this.#counts = [];
       this.map = new Map();
       this.generation++;
     }
-    facts.files.forEach((file, i) => {
+    // Only the last file seen and files after it can have grown.
+    for (let i = Math.max(0, this.#counts.length - 1); i < facts.files.length; i++) {
+      const file = facts.files[i]!;
       // A Map keeps the newest fact per key (a later segment wins), as a full read did.
       for (let k = this.#counts[i] ?? 0; k < file.length; k++) {
         const fact = file[k]!;
         this.map.set(this.#keyOf(fact), fact);
       }
       this.#counts[i] = file.length;
-    });
-    this.#token = facts.token;
+    }
     return this.map;
   }
-
   /** The smallest key held (0 when empty): where a comparison from scratch starts. */
   lowest(): number {
     let lowest = Number.POSITIVE_INFINITY;
