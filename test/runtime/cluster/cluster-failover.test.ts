@@ -22,11 +22,16 @@ afterAll(async () => {
   await cluster?.dispose();
 });
 
-/** kcat -C reading from the beginning until stopped; what it printed so far, one value a line. */
+/**
+ * kcat -C reading from the beginning until stopped; what it printed so far, one value a line. `-E`
+ * keeps it running through "all brokers down": while the survivors elect a new controller their
+ * leases may lapse, and a broker without a lease closes client connections for that moment (it
+ * may be cut off, so clients are sent elsewhere); librdkafka then sees every broker down at once.
+ */
 function tailConsumer(bootstrap: string, topic: string) {
   const child = spawn(
     "kcat",
-    ["-b", bootstrap, "-C", "-t", topic, "-p", "0", "-o", "beginning", "-q", "-u"],
+    ["-b", bootstrap, "-C", "-t", topic, "-p", "0", "-o", "beginning", "-q", "-u", "-E"],
     {
       stdio: ["ignore", "pipe", "pipe"],
     },
