@@ -90,6 +90,10 @@ export function parseClusterArgs(argv: readonly string[]): Result<ClusterArgs, s
       case "--unclean":
         o.unclean = true;
         break;
+      case "--acks":
+        if (value !== "1" && value !== "all" && value !== "-1") return err(`--acks ${value}`);
+        o.acks = next() === "1" ? 1 : -1;
+        break;
       case "--faults": {
         const text = next() ?? "";
         if (text === "none") o.faults = { mode: "none" };

@@ -142,7 +142,8 @@ export class ClusterClientNode implements Node<ClusterClientView> {
     const { id, slot, layout, keyMap, rng } = this.#o;
     const common = { bootstrapNodes: [...layout.brokers], clientId: `sim-${slot}` };
     if (kind === "producer") {
-      const config = producerConfig({ ...layout.workload.producerConfig, ...common, acks: -1 });
+      const acks = layout.workload.producerConfig.acks === 1 ? 1 : -1;
+      const config = producerConfig({ ...layout.workload.producerConfig, ...common, acks });
       return { kind, node: new SimProducer({ nodeId: id, processId, config, keyMap, rng }) };
     }
     const config = consumerConfig({ ...slotConsumerConfig(layout.workload, slot), ...common });

@@ -22,9 +22,10 @@ afterAll(async () => {
 });
 
 describe("teaching scenarios from the simulator", () => {
-  it("runs at least the five scenarios a replicated cluster with consumer groups can show", () => {
+  it("runs all six teaching scenarios from the simulator", () => {
     expect(runnable.sort()).toEqual([
       "acks-all-hw",
+      "acks1-lost-write",
       "group-rebalance-lag",
       "leader-crash-election",
       "min-isr-rejects",
