@@ -136,7 +136,11 @@ export class Links {
   sampleLatency(k: number): number {
     const p = this.#params;
     let latency = this.#minMs[k]! + this.#rng.exponential("latency", this.#meanMs[k]!);
-    if (this.#rng.chance("latency-tail", p.tailProbability)) latency *= p.tailFactor;
+    // The healed core's links are ordinary again: no slow tail (a tail of seconds on one message
+    // holds up every later one on its connection, which no healed network does).
+    if (!this.#exemptPair(k) && this.#rng.chance("latency-tail", p.tailProbability)) {
+      latency *= p.tailFactor;
+    }
     return latency * this.#slow[k]!;
   }
 
@@ -186,8 +190,9 @@ export class Links {
   }
 
   /**
-   * From now on nothing blocks or slows links among `nodes`: their clogs, slowness and bandwidth
-   * limits are lifted and partitions no longer separate them (the quiet phase's healed core).
+   * From now on nothing blocks or slows links among `nodes`: their clogs, slowness, bandwidth
+   * limits and latency tails are lifted and partitions no longer separate them (the quiet phase's
+   * healed core).
    */
   exempt(nodes: readonly NodeId[]): void {
     for (const node of nodes) this.#exempt[this.indexOf(node)] = 1;
