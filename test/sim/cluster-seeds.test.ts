@@ -49,6 +49,14 @@ describe("cluster seeds", () => {
     expect(outcome.stats.valuesAcked).toBeGreaterThan(0);
   });
 
+  it("3 brokers, seed 0x141aa547 (30 s): the healed core serves within the liveness bound", () => {
+    // Once failed liveness: a latency tail of seconds on a core link after the heal held up a whole
+    // connection, so a core broker kept losing its lease and refusing the final reader.
+    const outcome = runCluster(clusterScenario(0x141aa547n, { nodes: 3, durationMs: 30_000 }));
+    expect(explain(outcome)).toBe("ok");
+    expect(outcome.stats.valuesAcked).toBeGreaterThan(0);
+  });
+
   it("a calm three-broker run acknowledges and reads back every value", () => {
     const outcome = runCluster(
       clusterScenario(7n, { faults: { mode: "none" }, durationMs: 30_000 }),
