@@ -47,7 +47,6 @@ export class SimDisk {
   readonly #rng: Rng;
   readonly #config: SimDiskConfig;
   readonly #files = new Map<string, SimFile>();
-  #pathsVersion = 0;
   /** Paths whose bytes or existence changed since the last takeChangedPaths(). */
   #changed = new Set<string>();
   readonly #dirs = new Set<string>();
@@ -113,7 +112,6 @@ export class SimDisk {
       case "truncate":
         return this.#truncate(op.path, op.size);
       case "delete":
-        this.#pathsVersion++;
         this.#changed.add(op.path);
         return this.#files.delete(op.path) ? done : failure("ENOENT", `no file ${op.path}`);
       case "rename":
@@ -141,7 +139,6 @@ export class SimDisk {
 
   #create(path: string): SimFile {
     const file = SimFile.created();
-    this.#pathsVersion++;
     this.#files.set(path, file);
     for (const dir of parentsOf(path)) this.#dirs.add(dir);
     return file;
@@ -162,7 +159,7 @@ export class SimDisk {
     assert(Number.isSafeInteger(length) && length >= 0, `read length ${length}`);
     const file = this.#files.get(path);
     if (file === undefined) return failure("ENOENT", `no file ${path}`);
-    this.#maybeRot(file, position, length);
+    this.#maybeRot(path, file, position, length);
     const bytes = file.cached.copy(position, position + length);
     this.#bytesRead += bytes.length;
     this.#bytesReadByPath.set(path, (this.#bytesReadByPath.get(path) ?? 0) + bytes.length);
@@ -175,11 +172,11 @@ export class SimDisk {
   }
 
   /** Bit rot surfaces on read, only in synced bytes, and stays. */
-  #maybeRot(file: SimFile, position: number, length: number): void {
+  #maybeRot(path: string, file: SimFile, position: number, length: number): void {
     const durableEnd = Math.min(file.durable?.length ?? 0, position + length);
     if (durableEnd <= position) return;
     if (!this.#rng.chance("disk-bit-rot", this.#config.faults.bitRotProbability)) return;
-    for (const [path, f] of this.#files) if (f === file) this.#changed.add(path);
+    this.#changed.add(path);
     const bit = this.#rng.int("disk-bit-rot-position", (durableEnd - position) * 8);
     flipBit(file, position + (bit >> 3), 1 << (bit & 7));
   }
@@ -197,7 +194,6 @@ export class SimDisk {
     const file = this.#files.get(from);
     if (file === undefined) return failure("ENOENT", `no file ${from}`);
     this.#files.delete(from);
-    this.#pathsVersion++;
     this.#changed.add(from);
     this.#changed.add(to);
     // The new directory entry is durable; content never synced is durable as zero bytes.
@@ -232,7 +228,6 @@ export class SimDisk {
     const vanished: string[] = [];
     const torn: { path: string; keptBytes: number; lostBytes: number }[] = [];
     let lostBytes = 0;
-    this.#pathsVersion++;
     for (const path of this.#files.keys()) this.#changed.add(path);
     for (const path of [...this.#files.keys()].sort()) {
       const file = this.#files.get(path)!;
@@ -264,7 +259,6 @@ export class SimDisk {
 
   /** Every file and folder is gone (a replaced disk). */
   wipe(): void {
-    this.#pathsVersion++;
     for (const path of this.#files.keys()) this.#changed.add(path);
     this.#files.clear();
     this.#dirs.clear();
@@ -313,11 +307,6 @@ export class SimDisk {
     const changed = this.#changed;
     this.#changed = new Set();
     return changed;
-  }
-
-  /** Bumped whenever a path appears or disappears (create, delete, rename, crash, wipe). */
-  get pathsVersion(): number {
-    return this.#pathsVersion;
   }
 
   /** What a crash would keep of `path` if no torn write survived; undefined when none. */
