@@ -56,6 +56,11 @@ export class ClusterDisk implements WorldDisk {
     return result;
   }
 
+  endFaults(): void {
+    this.quiet = true;
+    this.disk.endFaults();
+  }
+
   crash(): { readonly lostBytes: number } {
     return this.disk.crash();
   }

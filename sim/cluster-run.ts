@@ -126,10 +126,6 @@ export function buildClusterRun(s: ClusterScenario, options: ClusterRunOptions =
       if (key !== undefined) uncleanKeys.add(key);
     } else if (event.type === "phase" && event.phase === "quiet") {
       core = event.core;
-      for (const id of core) {
-        const disk = clusterDisks.get(id);
-        if (disk !== undefined) disk.quiet = true;
-      }
     }
   };
   const countSends = (effects: readonly Effect[]) => {

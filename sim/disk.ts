@@ -16,6 +16,7 @@ import {
   type CrashReport,
   type DiskErrorEpisode,
   defaultSimDiskConfig,
+  noDiskFaults,
   type SimDiskConfig,
   type SimDiskLatency,
   type SimDiskStats,
@@ -45,7 +46,7 @@ function failure(code: DiskErrorCode, message: string): DiskResult {
 
 export class SimDisk {
   readonly #rng: Rng;
-  readonly #config: SimDiskConfig;
+  #config: SimDiskConfig;
   readonly #files = new Map<string, SimFile>();
   /** Paths whose bytes or existence changed since the last takeChangedPaths(). */
   #changed = new Set<string>();
@@ -74,6 +75,20 @@ export class SimDisk {
     const tail = -l.tailMeanMs * Math.log(1 - this.#rng.float("disk-latency-tail"));
     const spike = this.#rng.chance("disk-latency-spike", l.spikeProbability) ? l.spikeMs : 0;
     return (baseLatencyMs(op, l) + tail + spike) * this.#latencyFactor;
+  }
+
+  /**
+   * The quiet phase began for this disk: no new fault from now on (no I/O errors, failed syncs,
+   * corrupted reads, bit rot or latency spikes). Base latencies and their tail stay; a crash still
+   * loses or tears unsynced writes, as any crash does.
+   */
+  endFaults(): void {
+    const { tornWriteProbability, unsyncedFileVanishProbability } = this.#config.faults;
+    this.#config = {
+      ...this.#config,
+      latency: { ...this.#config.latency, spikeProbability: 0 },
+      faults: { ...noDiskFaults, tornWriteProbability, unsyncedFileVanishProbability },
+    };
   }
 
   /** A stall episode multiplies every latency drawn from now on (1 restores it). */

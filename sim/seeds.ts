@@ -89,6 +89,12 @@ export const ciSeeds: readonly CiSeed[] = [
     found: "acks=1 with fsync none: lost offsets reused after a crash (excused, precisely)",
   },
   { seed: 0x3f9n, drawSettings: true, found: "acknowledgements after the final reads began" },
+  {
+    seed: 0x5eed25n,
+    drawSettings: true,
+    found:
+      "acks=0: disk latency spikes went on after the heal, so the final reader's Fetch waited 30 s behind the backlog",
+  },
 ];
 
 /**

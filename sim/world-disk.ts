@@ -17,6 +17,8 @@ export interface WorldDisk {
   /** Loses unsynced data; the report says how much. */
   crash(): { readonly lostBytes: number } | undefined;
   wipe(): void;
+  /** The quiet phase began for this node: no new disk fault from now on. */
+  endFaults(): void;
 }
 
 /** An operation issued and not completed: its unstalled service time and when it completes. */
@@ -139,6 +141,13 @@ export class DiskQueue {
 
   setErrors(mode: DiskErrorMode): void {
     this.#errors = mode;
+  }
+
+  /** The quiet phase: stalls and error episodes end, and the disk injects no new fault. */
+  endFaults(nowMs: number): DiskCompletion[] {
+    this.#errors = "none";
+    this.disk.endFaults();
+    return this.setStall(1, nowMs);
   }
 }
 

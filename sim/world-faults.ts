@@ -125,8 +125,7 @@ function stabilize(host: FaultHost, core: readonly NodeId[]): string | undefined
   for (const node of healed) {
     const slot = host.slot(node);
     if (slot === undefined) return `unknown node ${node}`;
-    setStall(host, slot, 1);
-    slot.disk.setErrors("none");
+    for (const c of slot.disk.endFaults(host.now)) host.diskDoneAt(slot, c.doneAt, c.id, c.op);
   }
   host.network.links.exempt(healed);
   host.network.reblock();

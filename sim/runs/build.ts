@@ -160,9 +160,6 @@ export function buildRun(s: SimScenario, options: BuildOptions = {}): RunParts {
       return verdict.message;
     },
   };
-  const quiet: TraceObserver = (_seq, _t, _node, event) => {
-    if (event.type === "phase" && disk !== undefined) disk.quiet = true;
-  };
   world = new World({
     seed: s.seed,
     nodes,
@@ -174,7 +171,7 @@ export function buildRun(s: SimScenario, options: BuildOptions = {}): RunParts {
     createDisk,
     invariants: [{ name: "run invariants", check: () => watch.violation }],
     finalChecks: [liveness, history],
-    observers: [watch.observer, liveness.observer, quiet, ...(options.observers ?? [])],
+    observers: [watch.observer, liveness.observer, ...(options.observers ?? [])],
     replayArgs: scenarioArgs(s).join(" "),
     scenario: { ...scenarioHeader(s), settings },
     ...(options.trace === undefined ? {} : { trace: options.trace }),

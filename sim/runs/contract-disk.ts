@@ -24,7 +24,7 @@ export class ContractDisk implements WorldDisk {
   readonly #faults: DiskParams["faults"];
   readonly #onRot: (report: RotReport) => void;
   /** Set when the quiet phase begins: no new injected faults from then on. */
-  quiet = false;
+  #quiet = false;
   rotted = 0;
 
   constructor(rng: SimRng, params: DiskParams, onRot: (report: RotReport) => void) {
@@ -49,7 +49,7 @@ export class ContractDisk implements WorldDisk {
   }
 
   execute(op: DiskOp): DiskResult {
-    if (this.quiet) return this.disk.execute(op);
+    if (this.#quiet) return this.disk.execute(op);
     const f = this.#faults;
     if (op.type === "sync") {
       if (this.#rng.chance("sync-failure", f.syncFailureProbability)) {
@@ -70,6 +70,11 @@ export class ContractDisk implements WorldDisk {
       result.bytes[bit >> 3] = (result.bytes[bit >> 3] ?? 0) ^ (1 << (bit & 7));
     }
     return result;
+  }
+
+  endFaults(): void {
+    this.#quiet = true;
+    this.disk.endFaults();
   }
 
   /** A latent sector error in the synced part of [position, position + length) of a segment. */

@@ -313,6 +313,35 @@ describe("SimDisk faults", () => {
     expect(durable.reduce((n, b) => n + popcount(b), 0)).toBe(1);
   });
 
+  it("after endFaults (the quiet phase) no fault or spike strikes, and crashes still tear", () => {
+    const d = new SimDisk(testRng("quiet"), {
+      latency: {
+        ...defaultSimDiskConfig.latency,
+        tailMeanMs: 0,
+        spikeProbability: 1,
+        spikeMs: 500,
+      },
+      faults: {
+        ...noDiskFaults,
+        syncFailureProbability: 1,
+        ioErrorProbability: 1,
+        readBitFlipProbability: 1,
+        tornWriteProbability: 1,
+      },
+    });
+    const sync = { type: "sync", path: "f" } as const;
+    expect(d.latencyMs(sync)).toBeGreaterThanOrEqual(500);
+    expect(d.execute({ type: "append", path: "f", bytes: text("abc") })).toMatchObject({
+      code: "EIO",
+    });
+    d.endFaults();
+    expect(d.latencyMs(sync)).toBe(defaultSimDiskConfig.latency.syncMs);
+    ok(d.execute({ type: "append", path: "f", bytes: new Uint8Array(8) }));
+    ok(d.execute(sync));
+    expect(read(d, "f")).toEqual(new Uint8Array(8));
+    expect(d.config.faults.tornWriteProbability).toBe(1);
+  });
+
   it("a planted corruption persists across a crash", () => {
     const d = disk();
     ok(d.execute({ type: "append", path: "f", bytes: new Uint8Array(4) }));

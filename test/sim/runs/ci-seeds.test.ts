@@ -8,6 +8,7 @@ import { ErrorCode } from "../../../core/error-codes.ts";
 import { formatSeed } from "../../../sim/prng.ts";
 import { buildRun } from "../../../sim/runs/build.ts";
 import { runParts } from "../../../sim/runs/run.ts";
+import { resolveSettings } from "../../../sim/runs/settings.ts";
 import { scenario } from "../../../sim/scenario.ts";
 import { ciSeeds, runSeed } from "../../../sim/seeds.ts";
 
@@ -16,7 +17,10 @@ describe("CI seeds (60 s of workload, swarm faults)", () => {
     const report = runSeed(scenario(ci.seed, { drawSettings: ci.drawSettings === true }));
     const why = `${report.failureKind}: ${report.message}\n  ${report.replay}\n  (once: ${ci.found})`;
     expect(report.ok, why).toBe(true);
-    expect(report.stats.valuesAcked).toBeGreaterThan(0);
+    // acks=0 acknowledges nothing: there, what the final reader read proves the workload ran.
+    const s = scenario(ci.seed, { drawSettings: ci.drawSettings === true });
+    const acksZero = resolveSettings(s).acks === 0;
+    expect(acksZero ? report.stats.valuesRead : report.stats.valuesAcked).toBeGreaterThan(0);
   });
 });
 
