@@ -23,13 +23,11 @@ if (unknown.length > 0) {
 let failures = 0;
 for (const name of wanted.length > 0 ? wanted : available) {
   process.stdout.write(`\n## ${name}\n\n`);
-  const result = spawnSync(
-    process.execPath,
-    ["--import", "tsx", join(benchDir, `${name}.bench.ts`)],
-    {
-      stdio: "inherit",
-    },
-  );
+  // Bundled (bin/bundle.js), the way a release runs: no TypeScript loader in the measured process.
+  const bundler = join(benchDir, "..", "bin", "bundle.js");
+  const result = spawnSync(process.execPath, [bundler, join(benchDir, `${name}.bench.ts`)], {
+    stdio: "inherit",
+  });
   if (result.status !== 0) failures++;
 }
 process.exit(failures === 0 ? 0 : 1);

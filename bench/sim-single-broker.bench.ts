@@ -3,7 +3,9 @@
 // simulated second) and the heavy one (~400 each), calm and with swarm faults, every checker on.
 // Baseline in the same run: the world loop with trivial nodes (what the simulator itself costs),
 // so the ratio says how much of the time the broker, the clients and the checkers take.
-// Run: npx tsx bench/sim-single-broker.bench.ts
+// Bundled, as a release runs, after one untimed pass of every case (the JIT's warm-up: a long
+// `runnel sim --seeds` batch runs warm; the first seeds of a process run up to 3x slower).
+// Run: node bin/bundle.js bench/sim-single-broker.bench.ts
 
 import { performance } from "node:perf_hooks";
 import { nodeId } from "../core/ids.ts";
@@ -84,21 +86,25 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
+function runCase(c: Case, seed: bigint) {
+  const s = scenario(seed, { profile: c.profile, faults: c.faults, durationMs: c.durationMs });
+  const start = performance.now();
+  const outcome = runScenario(s);
+  const wallMs = performance.now() - start;
+  if (!outcome.ok)
+    throw new Error(`bench run failed: ${outcome.failure?.message} (${outcome.replay})`);
+  return { outcome, wallMs };
+}
+
+for (const c of cases) runCase(c, 1000n);
+baseline();
+
 const base: number[] = [];
 const results = new Map<string, { rate: number[]; speed: number[]; perSimS: number[] }>();
 for (let round = 0; round < ROUNDS; round++) {
   base.push(baseline());
   for (const c of cases) {
-    const s = scenario(BigInt(round + 1), {
-      profile: c.profile,
-      faults: c.faults,
-      durationMs: c.durationMs,
-    });
-    const start = performance.now();
-    const outcome = runScenario(s);
-    const wallMs = performance.now() - start;
-    if (!outcome.ok)
-      throw new Error(`bench run failed: ${outcome.failure?.message} (${outcome.replay})`);
+    const { outcome, wallMs } = runCase(c, BigInt(round + 1));
     const r = results.get(c.name) ?? { rate: [], speed: [], perSimS: [] };
     r.rate.push(outcome.stats.events / (wallMs / 1000));
     r.speed.push(outcome.stats.simulatedMs / wallMs);

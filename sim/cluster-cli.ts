@@ -3,8 +3,7 @@
 // a summary table and one replay command per failure. Exit 0 when all passed, 1 on a failure, 2 on
 // bad usage. The scenario flags themselves are parsed by cluster-args.ts.
 
-import { type ChildProcess, fork } from "node:child_process";
-import { fileURLToPath } from "node:url";
+import type { ChildProcess } from "node:child_process";
 import { err, ok, type Result } from "../core/result.ts";
 import { parseSeedList } from "./cli-args.ts";
 import { formatCount, formatMs, progressLine } from "./cli-report.ts";
@@ -14,6 +13,7 @@ import type { ClusterScenario } from "./cluster-scenario.ts";
 import { checkDeterminism, describeDeterminism } from "./determinism.ts";
 import { formatSeed, type Seed } from "./prng.ts";
 import { FileSink, TraceWriter } from "./trace-writer.ts";
+import { forkWorker } from "./worker-fork.ts";
 
 /** What one cluster seed reports (also what a worker process sends back). */
 export interface ClusterSeedReport {
@@ -237,7 +237,6 @@ async function inWorkers(
     }
     return;
   }
-  const workerFile = fileURLToPath(new URL("./cluster-worker.ts", import.meta.url));
   let next = 0;
   const workers: ChildProcess[] = [];
   await new Promise<void>((resolve, reject) => {
@@ -252,11 +251,7 @@ async function inWorkers(
       worker.send({ scenario: s, checkDeterminism: o.checkDeterminism });
     };
     for (let j = 0; j < jobs; j++) {
-      const worker = fork(workerFile, [], {
-        execArgv: ["--import", import.meta.resolve("tsx")],
-        serialization: "advanced",
-        stdio: ["ignore", "inherit", "inherit", "ipc"],
-      });
+      const worker = forkWorker("cluster-worker.ts");
       workers.push(worker);
       worker.on("message", (r: ClusterSeedReport) => {
         onReport(r);

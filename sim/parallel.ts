@@ -3,12 +3,12 @@
 // Invariant: every scenario yields exactly one report, in the order the scenarios were given, and
 // every worker started is stopped before the batch returns.
 
-import { type ChildProcess, fork } from "node:child_process";
-import { fileURLToPath } from "node:url";
+import type { ChildProcess } from "node:child_process";
 import type { SeedReport } from "./cli-report.ts";
 import type { WorkRequest } from "./parallel-worker.ts";
 import type { SimScenario } from "./scenario.ts";
 import { runSeed, type SeedOptions } from "./seeds.ts";
+import { forkWorker } from "./worker-fork.ts";
 
 export interface BatchOptions extends SeedOptions {
   readonly jobs: number;
@@ -35,12 +35,7 @@ export async function runBatch(
 }
 
 function spawnWorker(): ChildProcess {
-  const worker = fileURLToPath(new URL("./parallel-worker.ts", import.meta.url));
-  return fork(worker, [], {
-    execArgv: ["--import", import.meta.resolve("tsx")],
-    serialization: "advanced",
-    stdio: ["ignore", "inherit", "inherit", "ipc"],
-  });
+  return forkWorker("parallel-worker.ts");
 }
 
 function runInWorkers(
