@@ -7,6 +7,6 @@ if (process.env.RUNNEL_TSX === "1") {
   register();
   await import("../runtime/cli.ts");
 } else {
-  const { runBundled } = await import("./bundle.js");
-  await runBundled("runtime/cli.ts");
+  const { runBundled, simulatorNodeFlags } = await import("./bundle.js");
+  await runBundled("runtime/cli.ts", process.argv[2] === "sim" ? simulatorNodeFlags : []);
 }

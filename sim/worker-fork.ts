@@ -5,6 +5,9 @@ import { type ChildProcess, type ForkOptions, fork } from "node:child_process";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
+/** Node flags of a simulating process (bin/bundle.js's simulatorNodeFlags: the young generation). */
+const simulatorNodeFlags = ["--max-semi-space-size=64"];
+
 /** `source` is the worker's file name beside this one, e.g. "parallel-worker.ts". */
 export function forkWorker(source: string): ChildProcess {
   const bundleDir = process.env.RUNNEL_BUNDLE_DIR;
@@ -14,8 +17,9 @@ export function forkWorker(source: string): ChildProcess {
   };
   if (bundleDir !== undefined && bundleDir !== "") {
     const bundled = join(bundleDir, `sim_${source.replace(/\.ts$/, "")}.mjs`);
-    return fork(bundled, [], { ...options, execArgv: [] });
+    return fork(bundled, [], { ...options, execArgv: [...simulatorNodeFlags] });
   }
   const file = fileURLToPath(new URL(`./${source}`, import.meta.url));
-  return fork(file, [], { ...options, execArgv: ["--import", import.meta.resolve("tsx")] });
+  const execArgv = [...simulatorNodeFlags, "--import", import.meta.resolve("tsx")];
+  return fork(file, [], { ...options, execArgv });
 }

@@ -75,6 +75,10 @@ export class MetadataImage implements MetadataStateMachine, BrokerRegistry {
   #nextProducerId = 0;
   #nextOffset: Offset = 0;
   #partitionCount = 0;
+  /** Bumped by every change of the indexes (a record applied, a snapshot restored). */
+  #version = 0;
+  /** The version checkConsistency last found consistent: unchanged indexes need no new check. */
+  #checkedVersion = -1;
   #listener: (change: ImageChange) => void;
 
   constructor(listener: (change: ImageChange) => void = () => {}) {
@@ -140,6 +144,7 @@ export class MetadataImage implements MetadataStateMachine, BrokerRegistry {
     assert(offset >= this.#nextOffset, `record ${offset} applied after ${this.#nextOffset - 1}`);
     this.#nextOffset = offset + 1;
     if (record.type === "opaque") return;
+    this.#version++;
     this.#applyRecord(record);
   }
 
@@ -317,6 +322,7 @@ export class MetadataImage implements MetadataStateMachine, BrokerRegistry {
 
   /** Replaces the whole image with a snapshot's (MetadataStateMachine). */
   restore(bytes: Uint8Array): void {
+    this.#version++;
     this.#clear();
     const r = new ByteReader(bytes);
     const nextOffset = r.i64();
@@ -348,6 +354,7 @@ export class MetadataImage implements MetadataStateMachine, BrokerRegistry {
 
   /** Cross-checks the indexes; the broker calls it from checkInvariants. */
   checkConsistency(): void {
+    if (this.#checkedVersion === this.#version) return;
     assert(this.#topicsByName.size === this.#topicsById.size, "topic indexes differ in size");
     let partitions = 0;
     for (const topic of this.#topicsByName.values()) partitions += topic.partitions.length;
@@ -363,6 +370,7 @@ export class MetadataImage implements MetadataStateMachine, BrokerRegistry {
         );
       });
     }
+    this.#checkedVersion = this.#version;
   }
 }
 

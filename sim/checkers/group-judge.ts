@@ -5,6 +5,7 @@
 import type { HistoryOp } from "../../core/client/history.ts";
 import { checkGroupHistory } from "./group-history.ts";
 import type { GroupAnomalyExample, GroupHistoryResult } from "./group-history-types.ts";
+import { buildIndex, type HistoryIndex } from "./kafka-history-index.ts";
 
 const EXAMPLES_MAX = 1_000_000;
 
@@ -17,8 +18,9 @@ export function judgeGroupHistory(
   excuse: (example: GroupAnomalyExample) => boolean,
   excused: Record<string, number>,
   note: (cls: string, example: unknown) => void,
+  index: HistoryIndex = buildIndex(history),
 ): GroupHistoryResult {
-  const result = checkGroupHistory(history, { examplesPerClass: EXAMPLES_MAX });
+  const result = checkGroupHistory(history, { examplesPerClass: EXAMPLES_MAX, index });
   for (const cls of result.failing) {
     const examples = result.anomalies[cls] ?? [];
     for (const example of examples) {

@@ -4,6 +4,7 @@
 
 import type { HistoryKey, HistoryValue, ProcessId } from "../../core/client/history.ts";
 import type { Millis, Offset } from "../../core/ids.ts";
+import type { HistoryIndex } from "./kafka-history-index.ts";
 
 export const ANOMALY_CLASSES = [
   "lost-write",
@@ -142,6 +143,8 @@ export interface KafkaHistoryCheckOptions {
   readonly allowed?: readonly AnomalyClass[];
   /** Examples kept per class (all are counted). Default 16. */
   readonly examplesPerClass?: number;
+  /** The history's index when the caller built it already (buildIndex of the same history). */
+  readonly index?: HistoryIndex;
 }
 
 export interface KafkaHistoryStats {

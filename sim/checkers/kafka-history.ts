@@ -22,7 +22,7 @@ export function checkKafkaHistory(
   history: readonly HistoryOp[],
   options: KafkaHistoryCheckOptions = {},
 ): KafkaHistoryResult {
-  const index = buildIndex(history);
+  const index = options.index ?? buildIndex(history);
   const log = new AnomalyLog(options.examplesPerClass ?? 16);
   checkValues(index, log);
   checkProcessOrder(index, log);

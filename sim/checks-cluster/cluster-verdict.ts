@@ -8,6 +8,7 @@ import type { HistoryOp } from "../../core/client/history.ts";
 import type { GroupAnomalyExample, GroupHistoryResult } from "../checkers/group-history-types.ts";
 import { judgeGroupHistory } from "../checkers/group-judge.ts";
 import { checkKafkaHistory } from "../checkers/kafka-history.ts";
+import { buildIndex } from "../checkers/kafka-history-index.ts";
 import type { AnomalyExample, KafkaHistoryResult } from "../checkers/kafka-history-types.ts";
 
 export interface ClusterVerdictInput {
@@ -31,7 +32,8 @@ export interface ClusterVerdict {
 }
 
 export function clusterVerdict(input: ClusterVerdictInput): ClusterVerdict {
-  const result = checkKafkaHistory(input.history, { examplesPerClass: 1_000_000 });
+  const index = buildIndex(input.history);
+  const result = checkKafkaHistory(input.history, { examplesPerClass: 1_000_000, index });
   const excused: Record<string, number> = {};
   const unexcused: Record<string, number> = {};
   let first: string | undefined;
@@ -59,6 +61,7 @@ export function clusterVerdict(input: ClusterVerdictInput): ClusterVerdict {
       unexcused[cls] = (unexcused[cls] ?? 0) + 1;
       first ??= `${cls}: ${JSON.stringify(example)}`;
     },
+    index,
   );
   const ok = first === undefined;
   const counts = Object.entries(unexcused)

@@ -7,6 +7,7 @@ import type { HistoryOp } from "../../core/client/history.ts";
 import type { GroupAnomalyExample, GroupHistoryResult } from "../checkers/group-history-types.ts";
 import { judgeGroupHistory } from "../checkers/group-judge.ts";
 import { checkKafkaHistory } from "../checkers/kafka-history.ts";
+import { buildIndex } from "../checkers/kafka-history-index.ts";
 import type {
   AnomalyClass,
   AnomalyExample,
@@ -49,9 +50,11 @@ export class HistoryJudge {
   }
 
   verdict(): HistoryVerdict {
+    const index = buildIndex(this.#history);
     const result = checkKafkaHistory(this.#history, {
       allowed: ["unseen"],
       examplesPerClass: examplesMax,
+      index,
     });
     const excused: Record<string, number> = {};
     const unexcused: Record<string, number> = {};
@@ -70,7 +73,13 @@ export class HistoryJudge {
       if (total > examples.length)
         note(cls, `${total - examples.length} anomalies beyond the kept examples`);
     }
-    const groups = judgeGroupHistory(this.#history, (e) => this.excuseGroup(e), excused, note);
+    const groups = judgeGroupHistory(
+      this.#history,
+      (e) => this.excuseGroup(e),
+      excused,
+      note,
+      index,
+    );
     this.#ackedRecords(excused, note);
     const ok = first === undefined;
     const counts = Object.entries(unexcused)

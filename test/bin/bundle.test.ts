@@ -1,5 +1,6 @@
 // bin/bundle.js: an entry runs bundled with its arguments, `import.meta.url` still names the
-// source file, the bundle is rebuilt when a source changes and reused when none did.
+// source file, the bundle is rebuilt when a source changes and reused when none did, and the entry
+// runs with the simulator's Node flags (in a child process when they were not given).
 
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -40,7 +41,8 @@ describe("bin/bundle.js", () => {
         'import { word } from "./helper.ts";',
         "const args: string[] = process.argv.slice(2);",
         "console.log(JSON.stringify({ word, args, url: import.meta.url,",
-        "  dir: import.meta.dirname, bundled: process.env.RUNNEL_BUNDLE_DIR !== undefined }));",
+        "  dir: import.meta.dirname, bundled: process.env.RUNNEL_BUNDLE_DIR !== undefined,",
+        '  young: process.execArgv.includes("--max-semi-space-size=64") }));',
         "",
       ].join("\n"),
     );
@@ -52,6 +54,7 @@ describe("bin/bundle.js", () => {
       url: `file://${entry}`,
       dir,
       bundled: true,
+      young: true,
     });
     const builtAt = fs.statSync(bundleOf(entry)).mtimeMs;
 
