@@ -3,7 +3,7 @@
 // simulated second) and the heavy one (~400 each), calm and with swarm faults, every checker on.
 // Baseline in the same run: the world loop with trivial nodes (what the simulator itself costs),
 // so the ratio says how much of the time the broker, the clients and the checkers take.
-// Bundled, as a release runs, after one untimed pass of every case (the JIT's warm-up: a long
+// Bundled, as a release runs, after three untimed passes of every case (the JIT's warm-up: a long
 // `runnel sim --seeds` batch runs warm; the first seeds of a process run up to 3x slower).
 // Run: node bin/bundle.js bench/sim-single-broker.bench.ts
 
@@ -16,6 +16,7 @@ import { type FaultSelection, type ProfileName, scenario } from "../sim/scenario
 import { World } from "../sim/world.ts";
 
 const ROUNDS = 3;
+const WARMUP_PASSES = 3;
 
 /** Pings its peer every 5 ms of its clock and answers pings: the world loop's own cost. */
 class TrivialNode implements Node {
@@ -96,8 +97,12 @@ function runCase(c: Case, seed: bigint) {
   return { outcome, wallMs };
 }
 
-for (const c of cases) runCase(c, 1000n);
-baseline();
+// Warm-up: the JIT settles after a few whole runs of each kind (measured: runs 4 and later of a
+// process agree within noise; the first runs up to 3x slower).
+for (let pass = 0; pass < WARMUP_PASSES; pass++) {
+  for (const c of cases) runCase(c, 1000n + BigInt(pass));
+  baseline();
+}
 
 const base: number[] = [];
 const results = new Map<string, { rate: number[]; speed: number[]; perSimS: number[] }>();
