@@ -3,7 +3,7 @@
 // workload in the same run (the machine is shared and noisy, so the ratio is what to read).
 // Figures: world events per wall second, time compression (simulated s per wall s), and the
 // cluster's events/s as a ratio of one broker's (the target: within 3x, i.e. ratio >= 0.33).
-// Run: npx tsx bench/sim-cluster.bench.ts
+// Run: node bin/bundle.js bench/sim-cluster.bench.ts
 
 import { performance } from "node:perf_hooks";
 import { runCluster } from "../sim/cluster-run.ts";

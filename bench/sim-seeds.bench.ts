@@ -1,7 +1,7 @@
 // Seeds per hour of `runnel sim` on this machine: 60 simulated seconds of workload per seed (plus
 // the final reads), swarm faults, settings drawn per seed, run on both cores (2 worker processes)
 // and, as the baseline measured in the same run, on one core in this process.
-// Run: npx tsx bench/sim-seeds.bench.ts [seeds per mode, default 8]
+// Run: node bin/bundle.js bench/sim-seeds.bench.ts [seeds per mode, default 8]
 
 import { performance } from "node:perf_hooks";
 import { runBatch } from "../sim/parallel.ts";

@@ -2,7 +2,7 @@
 // running the same seeds under swarm faults with the default, groups and idempotent workloads, in
 // the same process (the machine is shared and noisy, so read the ratios to the default workload).
 // Figures: seeds per wall second, world events per wall second, and wall time relative to default.
-// Run: npx tsx bench/sim-workloads.bench.ts
+// Run: node bin/bundle.js bench/sim-workloads.bench.ts
 
 import { performance } from "node:perf_hooks";
 import type { WorkloadKind } from "../core/client/workload-kinds.ts";

@@ -1,7 +1,7 @@
 // The ceiling of the simulator's world loop: simulated events per wall second with trivial nodes
 // (a timer, a ping to every peer, a pong back), as a ratio to a bare event-queue loop with a no-op
 // handler measured in the same run (the machine is shared and noisy). Median of 5 rounds.
-// Run: npx tsx bench/sim-world.bench.ts
+// Run: node bin/bundle.js bench/sim-world.bench.ts
 
 import { performance } from "node:perf_hooks";
 import { type NodeId, nodeId } from "../core/ids.ts";
