@@ -73,6 +73,9 @@ class PartitionLogAdapter implements HostedLog {
       outbox: deps.outbox,
       crc: deps.crc,
       codecs: deps.codecs ?? NO_CODECS,
+      // KIP-98: an active producer's last batch survives compaction (empty if need be), so the
+      // producer state rebuilt from the log after a restart still knows its last sequence.
+      retainEmptyBatch: (header) => this.producers.isLastBatchOfProducer(header),
       listener: { onDurable: deps.listener.onDurable, onOffline: deps.listener.onOffline },
     });
   }

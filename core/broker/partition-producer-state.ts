@@ -56,6 +56,13 @@ export class PartitionProducerState {
     return this.#manager;
   }
 
+  /** Whether `header` is the last batch the log holds of a producer the state still tracks. */
+  isLastBatchOfProducer(header: RecordBatchHeader): boolean {
+    if (header.producerId < 0) return false;
+    const last = this.#manager.lastEntry(header.producerId)?.batches.at(-1);
+    return last !== undefined && last.lastOffset === header.baseOffset + header.lastOffsetDelta;
+  }
+
   /**
    * Kafka's analyzeAndValidateProducerState for a Produce: a retry of one of the last five batches is
    * a duplicate (not appended, answered with its original offsets), then the epoch and sequence rules.

@@ -4,7 +4,7 @@
 
 import type { Codecs } from "./codecs.ts";
 import type { Crc32c } from "./crc32c.ts";
-import type { Record, RecordBatchHeader } from "./record-batch.ts";
+import { Compression, type Record, type RecordBatchHeader } from "./record-batch.ts";
 import { encodeCompressedBatch, readBatchRecords } from "./record-batch-compressed.ts";
 
 export type CleanDecision =
@@ -29,6 +29,12 @@ export interface CleanContext {
   readonly crc: Crc32c;
   /** Compressed batches are read and written back with these; without its codec a batch is opaque. */
   readonly codecs: Codecs;
+  /**
+   * Whether a batch must stay even with no record left: the last batch of an active idempotent
+   * producer (KIP-98), whose sequence the producer state is rebuilt from after a restart. Such a
+   * batch stays as an empty batch (same offsets, producer fields and sequence, no records).
+   */
+  readonly retainEmpty: (header: RecordBatchHeader) => boolean;
 }
 
 /** A map key for raw key bytes: one char per byte, so equal bytes give equal strings. */
@@ -49,7 +55,7 @@ const opaque: CleanDecision = { type: "opaque" };
  * delete.retention.ms, stored in the batch as KIP-534 does) the first time a cleaning keeps them,
  * and are dropped by the first cleaning after it. Compressed batches are decompressed and their
  * retained records compressed again with the same codec (opaque without it). A batch left with no
- * records is dropped.
+ * records is dropped, unless it must stay for its producer (retainEmpty): then it stays empty.
  */
 export function cleanBatch(
   batch: Uint8Array,
@@ -69,7 +75,7 @@ export function cleanBatch(
   const kept = records.filter((record) => retains(record, horizonPassed, ctx));
   const stamp = !header.hasDeleteHorizon && kept.some((r) => r.value === null);
   if (kept.length === records.length && !stamp) return keep;
-  if (kept.length === 0) return drop;
+  if (kept.length === 0) return ctx.retainEmpty(header) ? emptied(header, ctx) : drop;
   return rewrite(header, kept, stamp, ctx);
 }
 
@@ -78,6 +84,12 @@ function retains(record: Record, horizonPassed: boolean, ctx: CleanContext): boo
   const latest = ctx.offsetMap.get(keyString(record.key));
   if (latest !== undefined && latest > record.offset) return false;
   return !(record.value === null && horizonPassed);
+}
+
+/** `header`'s batch with no record left: uncompressed (nothing to compress), all else kept. */
+function emptied(header: RecordBatchHeader, ctx: CleanContext): CleanDecision {
+  const noCompression = { ...header, compression: Compression.none };
+  return rewrite(noCompression, [], false, ctx);
 }
 
 /** Re-encodes `header`'s batch with `records`, stamping a delete horizon when `stamp`. */

@@ -264,6 +264,7 @@ function cleanSegment(job: Job, j: number): void {
     mayDropTombstones: !job.sawOpaque,
     crc: ctx.crc,
     codecs: ctx.codecs,
+    retainEmpty: ctx.retainEmptyBatch,
   });
   const path = segmentPath(ctx, segment.baseOffset, CLEANED_SUFFIX);
   const output = Segment.empty(segment.baseOffset);

@@ -11,6 +11,7 @@ import { IndexCache } from "./index-cache.ts";
 import { LeaderEpochCache } from "./leader-epoch-cache.ts";
 import type { LogCheckpoint } from "./log-checkpoint.ts";
 import type { LogConfig } from "./log-config.ts";
+import type { RecordBatchHeader } from "./record-batch.ts";
 import type { Segment } from "./segment.ts";
 import { TailCache } from "./tail-cache.ts";
 
@@ -115,6 +116,8 @@ export interface LogContext {
   readonly crc: Crc32c;
   /** Record batch codecs for compaction (none in the simulator: compressed batches stay whole). */
   readonly codecs: Codecs;
+  /** Compaction keeps these batches, empty, when none of their records survive. */
+  readonly retainEmptyBatch: (header: RecordBatchHeader) => boolean;
   readonly state: LogState;
   readonly listener: PartitionLogListener;
 }

@@ -28,6 +28,7 @@ import {
 import { offsetForTimestamp, type TimestampLookup } from "./log-timestamp.ts";
 import { truncateFullyAndStartAt, truncateTo } from "./log-truncate.ts";
 import type { ValidatedRecords } from "./log-validate.ts";
+import type { RecordBatchHeader } from "./record-batch.ts";
 
 export interface PartitionLogOptions {
   readonly topic: string;
@@ -39,6 +40,8 @@ export interface PartitionLogOptions {
   readonly crc?: Crc32c;
   /** Record batch codecs (the runtime's); without them compaction keeps compressed batches whole. */
   readonly codecs?: Codecs;
+  /** Batches compaction keeps, empty, when none of their records survive (see CleanContext). */
+  readonly retainEmptyBatch?: (header: RecordBatchHeader) => boolean;
   readonly listener?: PartitionLogListener;
   readonly tailCacheBytes?: number;
   readonly indexCacheEntries?: number;
@@ -98,6 +101,7 @@ export class PartitionLog {
       outbox: options.outbox,
       crc: options.crc ?? crc32c,
       codecs: options.codecs ?? NO_CODECS,
+      retainEmptyBatch: options.retainEmptyBatch ?? (() => false),
       state: new LogState(tailCacheBytes, indexCacheEntries),
       listener: options.listener ?? {},
     };

@@ -1,12 +1,14 @@
 // Idempotent producers on one broker: InitProducerId from blocks the controller commits, Kafka's
 // sequence rules on Produce (duplicate → the original offsets, gap, old epoch), the state rebuilt
-// from the log after a restart, and expiry after producer.id.expiration.ms.
+// from the log after a restart (compaction keeps a producer's last batch for it), and expiry after
+// producer.id.expiration.ms.
 
 import { describe, expect, it } from "vitest";
+import { decodeFetched } from "../../../core/client/consumer-fetch.ts";
 import { ErrorCode } from "../../../core/error-codes.ts";
-import { encodeBatch } from "../../../core/log/record-batch.ts";
+import { encodeBatch, readBatchHeader } from "../../../core/log/record-batch.ts";
 import { BrokerHarness } from "./support/harness.ts";
-import { createTopic, fetchOnce, produceBody, recordsOf } from "./support/requests.ts";
+import { createTopic, fetchOnce, produce, produceBody, recordsOf } from "./support/requests.ts";
 
 const text = new TextEncoder();
 
@@ -186,5 +188,38 @@ describe("Produce with a producer id", () => {
     h.now += 86_400_000 + 10_000;
     h.deliver({ type: "timer" });
     expect(send(h, ["a"], { producerId, producerEpoch: 0, baseSequence: 0 }).baseOffset).toBe(1);
+  });
+});
+
+describe("Idempotence on a compacted topic", () => {
+  it("keeps an active producer's last batch, emptied, so its retry after a restart is still a duplicate", () => {
+    const h = new BrokerHarness({ config: { logCleanerBackoffMs: 100 } }).start();
+    createTopic(h, "c", 1, {
+      "cleanup.policy": "compact",
+      "segment.bytes": "200",
+      "min.cleanable.dirty.ratio": "0.01",
+    });
+    const { producerId } = initProducerId(h);
+    const idem = { producerId, producerEpoch: 0, baseSequence: 0 };
+    const first = h.call("Produce", produceBody("c", 0, idemBatch(["k"], idem), -1));
+    expect(first.responses[0]?.partitionResponses[0]?.baseOffset).toBe(0);
+    // Another producer supersedes key k, and enough records roll segments for the cleaner.
+    for (let i = 0; i < 12; i++) produce(h, "c", 0, [{ key: "k", value: `v${i}` }]);
+    h.advance(5_000);
+    const read = (from: number) => recordsOf(fetchOnce(h, "c", 0, from).records);
+    expect(read(0).map((r) => r.offset)).not.toContain(0);
+    // The emptied batch is served (offset 0, no records); a consumer's position moves past it.
+    const served = fetchOnce(h, "c", 0, 0).records;
+    const emptied = served === null ? undefined : readBatchHeader(served);
+    expect(emptied?.ok && emptied.value).toMatchObject({ baseOffset: 0, recordCount: 0 });
+    expect(decodeFetched(served, 0).end).toBe(13);
+
+    h.restart();
+    const retry = h.call("Produce", produceBody("c", 0, idemBatch(["k"], idem), -1));
+    const answer = retry.responses[0]?.partitionResponses[0];
+    expect(answer?.errorCode).toBe(ErrorCode.NONE);
+    expect(answer?.baseOffset).toBe(0);
+    expect(read(0).filter((r) => r.value === "k")).toEqual([]);
+    expect(h.marks()).not.toContain("producer-unknown-id-accepted-mid-sequence");
   });
 });

@@ -39,6 +39,7 @@ function cleanCtx(map: Record<string, number>, mapEnd: number, nowMs = 1000): Cl
     mayDropTombstones: true,
     crc: crc32c,
     codecs: NO_CODECS,
+    retainEmpty: () => false,
   };
 }
 
@@ -84,6 +85,38 @@ describe("cleanBatch", () => {
       [11, "b", null, 500],
       [12, "c", "3", 500],
     ]);
+  });
+
+  it("keeps a superseded producer's last batch as an empty batch (KIP-98), offsets and sequence kept", () => {
+    const produced = encodeBatch({
+      baseOffset: 30,
+      baseTimestamp: 500,
+      producerId: 7,
+      producerEpoch: 2,
+      baseSequence: 40,
+      compression: Compression.none,
+      records: [
+        { key: text("a"), value: text("1") },
+        { key: text("b"), value: text("2") },
+      ],
+    });
+    const superseded = cleanCtx({ a: 99, b: 99 }, 100);
+    expect(cleanBatch(produced, header(produced), superseded).type).toBe("drop");
+    const last = (h: { producerId: number; baseOffset: number }) =>
+      h.producerId === 7 && h.baseOffset === 30;
+    const decision = cleanBatch(produced, header(produced), { ...superseded, retainEmpty: last });
+    if (decision.type !== "rewrite") throw new Error(decision.type);
+    const h = validateBatch(decision.bytes);
+    expect(h.ok && h.value).toMatchObject({
+      baseOffset: 30,
+      lastOffsetDelta: 1,
+      recordCount: 0,
+      producerId: 7,
+      producerEpoch: 2,
+      baseSequence: 40,
+    });
+    // Emptied once, it is kept as it is by later passes.
+    expect(cleanBatch(decision.bytes, header(decision.bytes), superseded).type).toBe("keep");
   });
 
   it("drops a tombstone once its horizon passed, keeps it before", () => {

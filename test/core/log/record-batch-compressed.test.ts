@@ -181,6 +181,7 @@ describe("cleanBatch over compressed batches (model: the same records uncompress
           mayDropTombstones: c.mayDropTombstones,
           crc: crc32c,
           codecs: testCodecs,
+          retainEmpty: () => false,
         };
         const expected = cleanBatch(plain, header(plain), ctx);
         const actual = cleanBatch(packed.value, header(packed.value), ctx);
@@ -217,6 +218,7 @@ describe("cleanBatch over compressed batches (model: the same records uncompress
       mayDropTombstones: true,
       crc: crc32c,
       codecs: { gzip: xorCodec },
+      retainEmpty: () => false,
     };
     expect(cleanBatch(packed, h.value, ctx).type).toBe("opaque");
   });
