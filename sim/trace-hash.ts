@@ -33,7 +33,8 @@ const floatView = new DataView(new ArrayBuffer(8));
  * The trace hash: two 32-bit multiply-xorshift lanes (FNV-1a's basis and prime for one, Murmur's
  * multiplier for the other), printed as 16 hex digits. It is fed values, not text: numbers as
  * numbers (32-bit integers as one word, others as their IEEE-754 bits), strings two UTF-16 code
- * units per step, bytes four per step, each behind a type tag. Equal traces always give equal
+ * units per step, bytes four per step, each behind a type tag; an object's field names one word
+ * each (the name's own hash, cached). Equal traces always give equal
  * hashes; it is for comparing runs, not for security.
  */
 export class TraceHash {
@@ -49,7 +50,8 @@ export class TraceHash {
   }
 
   number(x: number): void {
-    if ((x | 0) === x && !Object.is(x, -0)) {
+    // An int32 other than -0 (1 / -0 is -Infinity).
+    if ((x | 0) === x && (x !== 0 || 1 / x > 0)) {
       this.word(Tag.int);
       this.word(x);
       return;
@@ -221,8 +223,27 @@ function hashFields(hash: TraceHash, fields: Record<string, unknown>, depth: num
   for (const key in fields) {
     const field = fields[key];
     if (field === undefined) continue;
-    hash.string(key);
+    hash.word(fieldNameWord(key));
     hashValue(hash, field, depth + 1);
   }
   hash.word(Tag.objectEnd);
+}
+
+/** Field names seen so far -> their word; field names are few, so this stays small. */
+const fieldNameWords = new Map<string, number>();
+const FIELD_NAME_WORDS_MAX = 4096;
+
+/**
+ * A field name as one word: the lane of the name hashed on its own. The same name always gives the
+ * same word whether or not it is cached (the cache only saves hashing the name again).
+ */
+function fieldNameWord(name: string): number {
+  const cached = fieldNameWords.get(name);
+  if (cached !== undefined) return cached;
+  const h = new TraceHash();
+  h.word(Tag.string);
+  h.string(name);
+  const word = h.lane;
+  if (fieldNameWords.size < FIELD_NAME_WORDS_MAX) fieldNameWords.set(name, word);
+  return word;
 }
