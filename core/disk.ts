@@ -59,6 +59,20 @@ export type DiskResult =
   | { readonly ok: false; readonly code: DiskErrorCode; readonly message: string };
 
 export function isValidDiskPath(path: string): boolean {
-  if (path.length === 0 || path.startsWith("/") || path.includes("\\")) return false;
-  return path.split("/").every((part) => part.length > 0 && part !== "." && part !== "..");
+  if (path.length === 0 || path.includes("\\")) return false;
+  // Every "/"-separated part is non-empty and neither "." nor "..", without splitting (hot path).
+  for (let start = 0; start <= path.length; ) {
+    let end = path.indexOf("/", start);
+    if (end === -1) end = path.length;
+    const length = end - start;
+    if (length === 0) return false;
+    if (
+      path.charCodeAt(start) === 46 &&
+      (length === 1 || (length === 2 && path.charCodeAt(start + 1) === 46))
+    ) {
+      return false;
+    }
+    start = end + 1;
+  }
+  return true;
 }
