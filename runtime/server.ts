@@ -19,7 +19,10 @@ import {
   encodeResponseParts,
   type RequestHeader,
 } from "./protocol/frame.ts";
-import { FrameSplitter } from "./protocol/frame-splitter.ts";
+import { type FrameAllocator, FrameSplitter } from "./protocol/frame-splitter.ts";
+
+/** A request that spans socket chunks is copied whole into this: no zero-filling first. */
+const unzeroedFrame: FrameAllocator = (n) => Buffer.allocUnsafe(n);
 
 export interface ServerOptions {
   readonly host: string;
@@ -112,7 +115,10 @@ export class KafkaServer implements ConnectionSink {
       return;
     }
     const id = connectionId(this.#nextId++);
-    const splitter = new FrameSplitter(this.#options.requestBytesMax ?? limits.requestBytesMax);
+    const splitter = new FrameSplitter(
+      this.#options.requestBytesMax ?? limits.requestBytesMax,
+      unzeroedFrame,
+    );
     const connection: Connection = {
       id,
       socket,

@@ -23,19 +23,28 @@ export function readFrameLength(
   return ok(size);
 }
 
+/** Gives `n` bytes for a frame body that spans chunks; every byte is overwritten before use. */
+export type FrameAllocator = (n: number) => Uint8Array;
+
+const zeroedAllocator: FrameAllocator = (n) => new Uint8Array(n);
+
 /**
  * Collects chunks as they arrive and hands out whole frame bodies (without their size), in
- * order. Holds at most one partial frame; each body is a fresh array the caller may keep.
+ * order. Holds at most one partial frame; each body is the caller's to keep: a view of the chunk
+ * it arrived in when it lies inside one (chunks are never written again), else a copy into
+ * `allocate`'s array (the runtime's skips zero-filling, since the copy fills it whole).
  */
 export class FrameSplitter {
   private readonly maxBytes: number;
+  private readonly allocate: FrameAllocator;
   private chunks: Uint8Array[] = [];
   private buffered = 0;
   private failed = false;
 
-  constructor(maxBytes: number) {
+  constructor(maxBytes: number, allocate: FrameAllocator = zeroedAllocator) {
     assert(Number.isInteger(maxBytes) && maxBytes >= 0, `max frame bytes ${maxBytes}`);
     this.maxBytes = maxBytes;
+    this.allocate = allocate;
   }
 
   /** Bytes received but not yet part of a whole frame. */
@@ -58,7 +67,7 @@ export class FrameSplitter {
         return size;
       }
       if (this.buffered < FRAME_SIZE_BYTES + size.value) break;
-      this.take(FRAME_SIZE_BYTES);
+      this.skip(FRAME_SIZE_BYTES);
       frames.push(this.take(size.value));
     }
     return ok(frames);
@@ -79,10 +88,35 @@ export class FrameSplitter {
     return out;
   }
 
-  /** Removes and returns the first `n` buffered bytes as one fresh array. */
+  /** Drops the first `n` buffered bytes. */
+  private skip(n: number): void {
+    assert(n <= this.buffered, "skip within buffered bytes");
+    let left = n;
+    while (left > 0) {
+      const chunk = this.chunks[0]!;
+      if (chunk.length <= left) {
+        left -= chunk.length;
+        this.chunks.shift();
+      } else {
+        this.chunks[0] = chunk.subarray(left);
+        left = 0;
+      }
+    }
+    this.buffered -= n;
+  }
+
+  /** Removes and returns the first `n` buffered bytes: a view inside one chunk, else a copy. */
   private take(n: number): Uint8Array {
     assert(n <= this.buffered, "take within buffered bytes");
-    const out = new Uint8Array(n);
+    const first = this.chunks[0];
+    if (first !== undefined && first.length >= n) {
+      if (first.length === n) this.chunks.shift();
+      else this.chunks[0] = first.subarray(n);
+      this.buffered -= n;
+      return first.subarray(0, n);
+    }
+    const out = this.allocate(n);
+    assert(out.length === n, "the frame allocator gave the wrong size");
     let at = 0;
     while (at < n) {
       const chunk = this.chunks[0]!;
