@@ -4,6 +4,9 @@
 // NATS JetStream (file store). 1 KiB produce MB/s and msgs/s, consume MB/s, 100 B msgs/s, produce
 // and end-to-end latency at half the peak rate; broker and load-generator CPU and the machine's
 // load average beside each figure; acks=all with the default fsync from 1 and from 4 producers.
+// Every system measured gets one untimed pass of the same workload first (JIT, allocator and page
+// cache warm-up: a Node broker's first 128 MB run at half its steady rate), so figures are steady
+// state for all of them.
 // Run: npx tsx bench/runtime-broker.bench.ts   (RUNNEL_BENCH_MB=512 RUNNEL_BENCH_ROUNDS=3)
 
 import fs from "node:fs";
@@ -64,6 +67,21 @@ async function withBroker<T>(fsync: string, body: (b: BrokerChild) => Promise<T>
     await broker.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/** One untimed pass of the 1 KiB produce workload to a topic of its own. */
+async function warmUp(b: BrokerChild, label: string): Promise<void> {
+  const topic = `warm-up-${slug(label)}`;
+  await createTopic(b.port, topic);
+  await produce({
+    port: b.port,
+    topic,
+    recordBytes: 1024,
+    recordsPerBatch: KIB_PER_BATCH,
+    acks: -1,
+    inFlight: IN_FLIGHT,
+    requests: Math.floor(KIB_RECORDS / KIB_PER_BATCH),
+  });
 }
 
 /** Creates `topic` by a first produce (auto-creation answers LEADER_NOT_AVAILABLE once). */
@@ -210,8 +228,10 @@ async function round(n: number): Promise<void> {
     ...ddWrite(path.join(root, "dd"), mib, true),
     msgsPerSec: 0,
   });
+  await tcpToSink("discard", path.join(root, "sink"), mib); // warm-up
   const tcp = await tcpToSink("discard", path.join(root, "sink"), mib);
   record("limit: loopback TCP, Node -> Node", { ...tcp, msgsPerSec: 0 });
+  await tcpToSink("file", path.join(root, "sink"), mib); // warm-up
   const sink = await tcpToSink("file", path.join(root, "sink"), mib);
   record("limit: zero-protocol Node TCP -> file", {
     ...sink,
@@ -220,6 +240,7 @@ async function round(n: number): Promise<void> {
 
   let peak = 0;
   await withBroker("none", async (b) => {
+    await warmUp(b, "fsync none");
     const { topic, records, row } = await brokerThroughput(
       b,
       "fsync none",
@@ -234,6 +255,7 @@ async function round(n: number): Promise<void> {
     await brokerLatency(b, "fsync none", peak / 2, true);
   });
   await withBroker("acks-all", async (b) => {
+    await warmUp(b, "acks-all");
     const { row } = await brokerThroughput(
       b,
       "default: fsync acks-all",
@@ -257,6 +279,7 @@ async function round(n: number): Promise<void> {
   if (redisInstalled()) {
     const redis = await startRedis(path.join(root, "redis"));
     try {
+      await redisXadd(redis, Math.floor(KIB_RECORDS / 2), 1024); // warm-up
       record(
         "redis XADD 1 KiB (-P 100, AOF everysec)",
         await redisXadd(redis, Math.floor(KIB_RECORDS / 2), 1024),
@@ -271,6 +294,7 @@ async function round(n: number): Promise<void> {
     const nats = await startNats(path.join(root, "nats"));
     try {
       const count = Math.floor(KIB_RECORDS / 2);
+      await natsPublish(nats, count, 1024); // warm-up (the stream is created anew for each run)
       record(
         "nats JetStream publish 1 KiB (async, 1000 in flight)",
         await natsPublish(nats, count, 1024),
@@ -325,7 +349,7 @@ const GENERATORS = [
 function printTables(): void {
   const out: string[] = [];
   out.push(
-    `Runnel broker (bundled, single node, 1 partition, acks=all); medians of ${ROUNDS} interleaved rounds; ${MB} MB per 1 KiB run; load average at the end ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cores. CPU is % of one core.`,
+    `Runnel broker (bundled, single node, 1 partition, acks=all); medians of ${ROUNDS} interleaved rounds, each system after one untimed pass of its workload; ${MB} MB per 1 KiB run; load average at the end ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cores. CPU is % of one core.`,
     "",
     GENERATORS,
     "",
