@@ -3,8 +3,9 @@
 // GroupMetadataValue v0-v3. A null value is a tombstone. Decoding bytes from the log never throws.
 
 import { assert } from "../assert.ts";
+import { describeKafkaReadError, KafkaReader } from "../bytes/kafka-reader.ts";
+import { KafkaWriter } from "../bytes/kafka-writer.ts";
 import { err, ok, type Result } from "../result.ts";
-import { KafkaReader, KafkaWriter } from "./kafka-bytes.ts";
 
 /** Kafka's key versions double as record types. */
 export const CoordinatorKeyVersion = { offsetCommitLegacy: 0, offsetCommit: 1, groupMetadata: 2 };
@@ -120,10 +121,12 @@ export function decodeCoordinatorRecord(
 ): Result<CoordinatorRecord, RecordDecodeError> {
   const r = new KafkaReader(key);
   const version = r.i16();
-  if (r.failure !== undefined) return err({ type: "bad-key", message: r.failure });
+  if (r.failure !== undefined)
+    return err({ type: "bad-key", message: describeKafkaReadError(r.failure) });
   if (version === CoordinatorKeyVersion.groupMetadata) {
     const group = r.string();
-    if (r.failure !== undefined) return err({ type: "bad-key", message: r.failure });
+    if (r.failure !== undefined)
+      return err({ type: "bad-key", message: describeKafkaReadError(r.failure) });
     if (value === null) return ok({ type: "group-metadata", group, value: null });
     const decoded = decodeGroupMetadataValue(value);
     return decoded.ok ? ok({ type: "group-metadata", group, value: decoded.value }) : decoded;
@@ -134,7 +137,8 @@ export function decodeCoordinatorRecord(
   const group = r.string();
   const topic = r.string();
   const partition = r.i32();
-  if (r.failure !== undefined) return err({ type: "bad-key", message: r.failure });
+  if (r.failure !== undefined)
+    return err({ type: "bad-key", message: describeKafkaReadError(r.failure) });
   if (value === null) return ok({ type: "offset-commit", group, topic, partition, value: null });
   const decoded = decodeOffsetCommitValue(value);
   if (!decoded.ok) return decoded;
@@ -152,7 +156,8 @@ function decodeOffsetCommitValue(bytes: Uint8Array): Result<OffsetCommitValue, R
   const metadata = r.string();
   const commitTimestamp = r.i64();
   const expireTimestamp = version === 1 ? r.i64() : -1;
-  if (r.failure !== undefined) return err({ type: "bad-value", message: r.failure });
+  if (r.failure !== undefined)
+    return err({ type: "bad-value", message: describeKafkaReadError(r.failure) });
   return ok({ offset, leaderEpoch, metadata, commitTimestamp, expireTimestamp });
 }
 
@@ -170,7 +175,8 @@ function decodeGroupMetadataValue(
   const leader = r.nullableString();
   const currentStateTimestamp = version >= 2 ? r.i64() : -1;
   const members = r.array(20, () => decodeMember(r, version));
-  if (r.failure !== undefined) return err({ type: "bad-value", message: r.failure });
+  if (r.failure !== undefined)
+    return err({ type: "bad-value", message: describeKafkaReadError(r.failure) });
   return ok({ protocolType, generation, protocol, leader, currentStateTimestamp, members });
 }
 
