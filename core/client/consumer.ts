@@ -12,7 +12,8 @@ import { Outbox } from "../outbox.ts";
 import type { ClientResponse } from "../protocol/index.ts";
 import type { Rng } from "../rng.ts";
 import type { ConsumerConfig } from "./client-config.ts";
-import { ClientNetwork, type InFlight } from "./client-network.ts";
+import type { ClientNetwork, InFlight } from "./client-network.ts";
+import { type ClientInputHandlers, ClientPlumbing } from "./client-plumbing.ts";
 import {
   ConsumerFetcher,
   type ConsumerTag,
@@ -25,7 +26,7 @@ import { ConsumerHistory } from "./consumer-history.ts";
 import { ConsumerPositions, type PartitionState } from "./consumer-positions.ts";
 import { type ConsumerView, groupView, inFlightViews, partitionViews } from "./consumer-view.ts";
 import type { PollRead } from "./history.ts";
-import { MetadataCache } from "./metadata-cache.ts";
+import type { MetadataCache } from "./metadata-cache.ts";
 import { ProcessPause } from "./process-pause.ts";
 import type { KeyMap } from "./workload-keys.ts";
 
@@ -68,10 +69,10 @@ export class SimConsumer implements Node<ConsumerView> {
   readonly #history: ConsumerHistory;
   readonly #final = new FinalPolls();
   readonly #fetcher: ConsumerFetcher;
+  readonly #plumbing: ClientPlumbing<ConsumerTag>;
+  readonly #inputs: ClientInputHandlers<ConsumerTag>;
   #pollDeadlineMs: Millis | undefined;
   #pollCursor = 0;
-  #lastNow: Millis = 0;
-  #crashed = false;
   /** close() ran: the process is retired and handles nothing more. */
   #closed = false;
   /** The group side, for a consumer with group.id. */
@@ -89,9 +90,20 @@ export class SimConsumer implements Node<ConsumerView> {
     this.#config = options.config;
     this.#keyMap = options.keyMap;
     this.#rng = options.rng;
-    this.#network = new ClientNetwork<ConsumerTag>(options.config);
-    this.#metadata = new MetadataCache(options.config, options.rng);
+    this.#plumbing = new ClientPlumbing<ConsumerTag>(
+      `consumer ${this.#id}`,
+      this.#config,
+      this.#rng,
+      this.#outbox,
+    );
+    this.#network = this.#plumbing.network;
+    this.#metadata = this.#plumbing.metadata;
     this.#history = new ConsumerHistory(options.processId);
+    this.#inputs = {
+      response: (now, from, correlationId, response) =>
+        this.#onResponse(now, from, correlationId, response),
+      connectionLost: (now, lost) => this.#onLost(now, lost),
+    };
     this.#fetcher = new ConsumerFetcher({
       config: this.#config,
       positions: this.#positions,
@@ -143,26 +155,7 @@ export class SimConsumer implements Node<ConsumerView> {
   }
 
   #handle(now: Millis, input: Input): void {
-    switch (input.type) {
-      case "start":
-      case "timer":
-        break;
-      case "client-response":
-        this.#onResponse(now, input.from, input.correlationId, input.response);
-        break;
-      case "client-connection-lost":
-        this.#onLost(now, this.#network.connectionLost(now, input.to, this.#rng));
-        break;
-      case "peer-message":
-      case "peer-unreachable":
-      case "client-request":
-      case "connection-closed":
-      case "disk-done":
-        assert(false, `consumer ${this.#id} got ${input.type}: clients have no peers or disks`);
-        break;
-      default:
-        assertNever(input, "input");
-    }
+    this.#plumbing.route(now, input, this.#inputs);
   }
 
   /** The application's entry point (beside step): the workload hands the consumer an op. */
@@ -235,14 +228,12 @@ export class SimConsumer implements Node<ConsumerView> {
     this.#advance(now);
     this.#history.crash(this.#outbox, now);
     this.#pollDeadlineMs = undefined;
-    this.#crashed = true;
+    this.#plumbing.crash();
     return this.#outbox.take();
   }
 
   #advance(now: Millis): void {
-    assert(!this.#crashed, `consumer ${this.#id} used after its crash`);
-    assert(now >= this.#lastNow, `time went backwards: ${now} < ${this.#lastNow}`);
-    this.#lastNow = now;
+    this.#plumbing.advance(now);
   }
 
   #assign(now: Millis, keys: readonly number[], seekToBeginning: boolean): void {
@@ -321,10 +312,7 @@ export class SimConsumer implements Node<ConsumerView> {
 
   #run(now: Millis): void {
     if (this.#closed || this.#pause.frozen(now)) return;
-    for (const { lost } of this.#network.expire(now, this.#rng)) {
-      this.#outbox.mark("client-request-timed-out");
-      this.#onLost(now, lost);
-    }
+    this.#plumbing.expire(now, (lost) => this.#onLost(now, lost));
     const maxInFlight = limits.clientInFlightPerConnectionMax;
     this.#metadata.maybeSend(now, this.#network, this.#outbox, maxInFlight, { type: "metadata" });
     this.#group?.run(now);
@@ -345,11 +333,8 @@ export class SimConsumer implements Node<ConsumerView> {
   }
 
   #onResponse(now: Millis, from: NodeId, correlationId: number, response: ClientResponse): void {
-    const entry = this.#network.complete(from, correlationId);
-    if (entry === undefined) {
-      this.#outbox.mark("client-late-response-ignored");
-      return;
-    }
+    const entry = this.#plumbing.answered(from, correlationId);
+    if (entry === undefined) return;
     switch (entry.tag.type) {
       case "metadata":
         assert(response.api === "Metadata", `Metadata answered with ${response.api}`);
@@ -374,32 +359,20 @@ export class SimConsumer implements Node<ConsumerView> {
 
   /** Requests lost with their connection: nothing changed, ask again (after a metadata check). */
   #onLost(now: Millis, lost: readonly InFlight<ConsumerTag>[]): void {
-    for (const entry of lost) {
-      if (entry.tag.type === "metadata") this.#metadata.onFailure(now);
-      else if (entry.tag.type === "group") this.#group?.lost(now, entry.tag.group);
+    this.#plumbing.lose(now, lost, (entry) => {
+      if (entry.tag.type === "group") this.#group?.lost(now, entry.tag.group);
       else this.#fetcher.lost(entry as InFlight<FetchTag | ListOffsetsTag>);
-    }
-    if (lost.length > 0) this.#metadata.requestUpdate("connection-lost", this.#outbox);
+    });
   }
 
   nextWakeup(): Millis | undefined {
-    const now = this.#lastNow;
-    if (this.#closed || this.#crashed) return undefined;
+    const now = this.#plumbing.lastNow;
+    if (this.#closed || this.#plumbing.crashed) return undefined;
     const pausedUntil = this.#pause.untilMs;
     if (pausedUntil !== undefined) return Math.max(now + 1, pausedUntil);
-    const candidates: (Millis | undefined)[] = [
-      this.#group?.nextWakeup(now),
-      this.#network.nextDeadline(),
-      this.#network.nextBackoffEnd(now),
-      this.#metadata.nextWakeup(now),
-      this.#pollDeadlineMs,
-    ];
-    for (const state of this.#positions.all()) candidates.push(state.backoffUntilMs);
-    let earliest: Millis | undefined;
-    for (const at of candidates) {
-      if (at !== undefined && at > now && (earliest === undefined || at < earliest)) earliest = at;
-    }
-    return earliest;
+    const own: (Millis | undefined)[] = [this.#group?.nextWakeup(now), this.#pollDeadlineMs];
+    for (const state of this.#positions.all()) own.push(state.backoffUntilMs);
+    return this.#plumbing.nextWakeup(own);
   }
 
   view(): ConsumerView {
@@ -419,7 +392,7 @@ export class SimConsumer implements Node<ConsumerView> {
   }
 
   checkInvariants(): void {
-    if (this.#closed || this.#crashed) return;
+    if (this.#closed || this.#plumbing.crashed) return;
     this.#group?.checkInvariants();
     this.#network.checkInvariants(limits.clientInFlightPerConnectionMax);
     this.#positions.checkInvariants();

@@ -11,8 +11,9 @@ import { Outbox } from "../outbox.ts";
 import type { ClientResponse } from "../protocol/index.ts";
 import type { Rng } from "../rng.ts";
 import type { ProducerConfig } from "./client-config.ts";
-import { ClientNetwork, type InFlight } from "./client-network.ts";
-import { MetadataCache, type MetadataView } from "./metadata-cache.ts";
+import type { ClientNetwork, InFlight } from "./client-network.ts";
+import { type ClientInputHandlers, ClientPlumbing } from "./client-plumbing.ts";
+import type { MetadataCache, MetadataView } from "./metadata-cache.ts";
 import { type PartitionQueue, RecordAccumulator } from "./producer-accumulator.ts";
 import { ProducerHistory } from "./producer-history.ts";
 import { ProducerIdempotence } from "./producer-idempotence.ts";
@@ -78,17 +79,28 @@ export class SimProducer implements Node<ProducerView> {
   readonly #sender: ProducerSender;
   readonly #router: ProducerRouter;
   readonly #idempotence: ProducerIdempotence<ProducerTag> | undefined;
-  #lastNow: Millis = 0;
-  #crashed = false;
+  readonly #plumbing: ClientPlumbing<ProducerTag>;
+  readonly #inputs: ClientInputHandlers<ProducerTag>;
 
   constructor(options: ProducerOptions) {
     this.#id = options.nodeId;
     this.#config = options.config;
     this.#keyMap = options.keyMap;
     this.#rng = options.rng;
-    this.#network = new ClientNetwork<ProducerTag>(options.config);
-    this.#metadata = new MetadataCache(options.config, options.rng);
+    this.#plumbing = new ClientPlumbing<ProducerTag>(
+      `producer ${this.#id}`,
+      this.#config,
+      this.#rng,
+      this.#outbox,
+    );
+    this.#network = this.#plumbing.network;
+    this.#metadata = this.#plumbing.metadata;
     this.#accumulator = new RecordAccumulator(options.config);
+    this.#inputs = {
+      response: (now, from, correlationId, response) =>
+        this.#onResponse(now, from, correlationId, response),
+      connectionLost: (now, lost) => this.#onLost(now, lost, "NETWORK_EXCEPTION"),
+    };
     this.#history = new ProducerHistory(options.processId, options.config.enableIdempotence);
     this.#idempotence = options.config.enableIdempotence
       ? new ProducerIdempotence<ProducerTag>({
@@ -123,30 +135,7 @@ export class SimProducer implements Node<ProducerView> {
 
   step(now: Millis, input: Input): readonly Effect[] {
     this.#advance(now);
-    switch (input.type) {
-      case "start":
-      case "timer":
-        break;
-      case "client-response":
-        this.#onResponse(now, input.from, input.correlationId, input.response);
-        break;
-      case "client-connection-lost":
-        this.#onLost(
-          now,
-          this.#network.connectionLost(now, input.to, this.#rng),
-          "NETWORK_EXCEPTION",
-        );
-        break;
-      case "peer-message":
-      case "peer-unreachable":
-      case "client-request":
-      case "connection-closed":
-      case "disk-done":
-        assert(false, `producer ${this.#id} got ${input.type}: clients have no peers or disks`);
-        break;
-      default:
-        assertNever(input, "input");
-    }
+    this.#plumbing.route(now, input, this.#inputs);
     this.#run(now);
     return this.#outbox.take();
   }
@@ -172,14 +161,12 @@ export class SimProducer implements Node<ProducerView> {
       this.#history.complete(this.#outbox, now, completion);
     }
     this.#history.crash(this.#outbox, now, this.#ops.reserveId());
-    this.#crashed = true;
+    this.#plumbing.crash();
     return this.#outbox.take();
   }
 
   #advance(now: Millis): void {
-    assert(!this.#crashed, `producer ${this.#id} used after its crash`);
-    assert(now >= this.#lastNow, `time went backwards: ${now} < ${this.#lastNow}`);
-    this.#lastNow = now;
+    this.#plumbing.advance(now);
   }
 
   #send(now: Millis, records: readonly SendRecord[]): void {
@@ -209,10 +196,7 @@ export class SimProducer implements Node<ProducerView> {
   }
 
   #run(now: Millis): void {
-    for (const { lost } of this.#network.expire(now, this.#rng)) {
-      this.#outbox.mark("client-request-timed-out");
-      this.#onLost(now, lost, "REQUEST_TIMED_OUT");
-    }
+    this.#plumbing.expire(now, (lost) => this.#onLost(now, lost, "REQUEST_TIMED_OUT"));
     for (const record of this.#router.expire(now, this.#config.deliveryTimeoutMs)) {
       // Kafka's send() gives up after max.block.ms without metadata: the record was never sent.
       this.#outbox.mark("producer-metadata-wait-expired");
@@ -232,11 +216,8 @@ export class SimProducer implements Node<ProducerView> {
   }
 
   #onResponse(now: Millis, from: NodeId, correlationId: number, response: ClientResponse): void {
-    const entry = this.#network.complete(from, correlationId);
-    if (entry === undefined) {
-      this.#outbox.mark("client-late-response-ignored");
-      return;
-    }
+    const entry = this.#plumbing.answered(from, correlationId);
+    if (entry === undefined) return;
     switch (entry.tag.type) {
       case "metadata":
         assert(response.api === "Metadata", `Metadata answered with ${response.api}`);
@@ -257,26 +238,18 @@ export class SimProducer implements Node<ProducerView> {
 
   /** Requests lost with their connection (broken or timed out): outcomes unknown, retry. */
   #onLost(now: Millis, lost: readonly InFlight<ProducerTag>[], error: string): void {
-    for (const entry of lost) {
-      if (entry.tag.type === "metadata") {
-        this.#metadata.onFailure(now);
-        continue;
+    this.#plumbing.lose(now, lost, ({ tag }) => {
+      if (tag.type === "init-producer-id") {
+        this.#idempotence?.onInitProducerId(now, tag.opId, undefined);
+      } else {
+        this.#sender.lost(now, tag.batches, error);
       }
-      if (entry.tag.type === "init-producer-id") {
-        this.#idempotence?.onInitProducerId(now, entry.tag.opId, undefined);
-        continue;
-      }
-      this.#sender.lost(now, entry.tag.batches, error);
-    }
-    if (lost.length > 0) this.#metadata.requestUpdate("connection-lost", this.#outbox);
+    });
   }
 
   nextWakeup(): Millis | undefined {
-    const now = this.#lastNow;
-    const candidates: (Millis | undefined)[] = [
-      this.#network.nextDeadline(),
-      this.#network.nextBackoffEnd(now),
-      this.#metadata.nextWakeup(now),
+    const now = this.#plumbing.lastNow;
+    const own: (Millis | undefined)[] = [
       this.#accumulator.nextExpiry(this.#config.deliveryTimeoutMs),
       this.#router.nextExpiry(this.#config.deliveryTimeoutMs),
       this.#idempotence?.nextWakeup(now),
@@ -285,13 +258,9 @@ export class SimProducer implements Node<ProducerView> {
       const first = queue.batches[0];
       if (first === undefined || this.#sender.muted(queue)) continue;
       if (this.#metadata.leader(queue.topic, queue.partition) === undefined) continue;
-      candidates.push(this.#accumulator.readyAt(queue, first));
+      own.push(this.#accumulator.readyAt(queue, first));
     }
-    let earliest: Millis | undefined;
-    for (const at of candidates) {
-      if (at !== undefined && at > now && (earliest === undefined || at < earliest)) earliest = at;
-    }
-    return earliest;
+    return this.#plumbing.nextWakeup(own);
   }
 
   view(): ProducerView {
@@ -321,7 +290,7 @@ export class SimProducer implements Node<ProducerView> {
   }
 
   checkInvariants(): void {
-    if (this.#crashed) return; // a dead process holds nothing the world may still observe
+    if (this.#plumbing.crashed) return; // a dead process holds nothing the world may still observe
     this.#network.checkInvariants(this.#config.maxInFlightRequestsPerConnection);
     this.#accumulator.checkInvariants();
     this.#ops.checkInvariants();
