@@ -5,13 +5,14 @@
 
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { BrokerView } from "../../core/broker/broker-view.ts";
 import { buildRun } from "../../sim/runs/build.ts";
 import { brokerId } from "../../sim/runs/layout.ts";
 import { runScenario } from "../../sim/runs/run.ts";
 import { scenario } from "../../sim/scenario.ts";
 import { MemorySink, TraceWriter } from "../../sim/trace-writer.ts";
 import { artifacts, startSession, type ViewerSession } from "./support/browser.ts";
+import { replicaMismatches, replicaSample } from "./support/replica-samples.ts";
+import { openTrace, sampleTimes, sampleViews, shownAt } from "./support/sim-samples.ts";
 
 let session: ViewerSession;
 
@@ -23,26 +24,6 @@ afterAll(async () => {
   await session?.close();
 });
 
-const row = (
-  node: number,
-  key: string,
-  leader: number,
-  epoch: number,
-  isr: readonly number[],
-  leo: number,
-  hw: number,
-) =>
-  `${node} ${key} leader ${leader} epoch ${epoch} isr ${[...isr].sort().join(",")} leo ${leo} hw ${hw}`;
-
-/** Seeded sample times in [0, durationMs), sorted. */
-function sampleTimes(seed: number, durationMs: number, count: number): number[] {
-  let x = seed;
-  return Array.from({ length: count }, () => {
-    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
-    return Math.round((x / 2 ** 32) * durationMs * 1000) / 1000;
-  }).sort((a, b) => a - b);
-}
-
 describe("the partitions panel against the simulator's broker", () => {
   it("matches the broker's own view at 100 random times of a faulty run", async () => {
     const durationMs = 12_000;
@@ -50,52 +31,11 @@ describe("the partitions panel against the simulator's broker", () => {
     const parts = buildRun(scenario(0x77n, { durationMs, partitions: 3 }), {
       trace: new TraceWriter({ sink }),
     });
-    const samples = sampleTimes(0x77, durationMs, 100).map((t) => {
-      parts.world.runUntil(t);
-      const view = parts.world.view(brokerId) as BrokerView | undefined;
-      const rows = (view?.partitions ?? [])
-        .filter((p) => p.status !== "loading")
-        .map((p) =>
-          row(
-            brokerId,
-            `${p.topic}-${p.partition}`,
-            p.leader,
-            p.leaderEpoch,
-            p.isr,
-            p.logEndOffset,
-            p.highWatermark,
-          ),
-        );
-      return { t, rows: rows.sort() };
-    });
-    const page = await session.open(
-      `?trace=${session.fixture("broker.ndjson", `${sink.lines.join("\n")}\n`)}`,
-    );
-    await page.evaluate(() => window.__runnelViewer.ready());
-    expect(await page.evaluate(() => window.__runnelViewer.error())).toBeNull();
-    const shown = await page.evaluate(
-      async (times) => {
-        const viewer = window.__runnelViewer;
-        const out = [];
-        for (const t of times) {
-          await viewer.seek(t);
-          out.push(viewer.shownReplicas().filter((r) => !r.offline));
-        }
-        return out;
-      },
-      samples.map((s) => s.t),
-    );
-    const mismatches: string[] = [];
-    samples.forEach((sample, i) => {
-      const rows = shown[i]!.map((r) =>
-        row(r.node, r.partition, r.leader, r.leaderEpoch, r.isr, r.logEndOffset, r.highWatermark),
-      ).sort();
-      if (JSON.stringify(rows) !== JSON.stringify(sample.rows)) {
-        mismatches.push(
-          `t=${sample.t}:\n  shown  ${rows.join("\n         ")}\n  broker ${sample.rows.join("\n         ")}`,
-        );
-      }
-    });
+    const times = sampleTimes(0x77, durationMs, 100);
+    const samples = sampleViews({ world: parts.world, brokers: [brokerId] }, times, replicaSample);
+    const page = await openTrace(session, "broker.ndjson", `${sink.lines.join("\n")}\n`);
+    const shown = await shownAt(page, "replicas", times);
+    const mismatches = replicaMismatches(samples, shown);
     expect(mismatches).toEqual([]);
     expect(samples.filter((s) => s.rows.length > 0).length).toBeGreaterThan(30);
     expect(

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { artifacts, startSession, type ViewerSession } from "./support/browser.ts";
 import { coordinatorCrashes } from "./support/coordinator-crashes.ts";
 import { compareSample, simulateClusterGroups } from "./support/group-samples.ts";
+import { openTrace, shownAt } from "./support/sim-samples.ts";
 
 let session: ViewerSession;
 
@@ -24,19 +25,10 @@ afterAll(async () => {
 describe("the groups panel against the simulator's coordinators", () => {
   it("matches every running broker's groups at 100 random times", async () => {
     const run = simulateClusterGroups(0x61n, coordinatorCrashes, 100);
-    const page = await session.open(`?trace=${session.fixture("groups.ndjson", run.text)}`);
-    await page.evaluate(() => window.__runnelViewer.ready());
-    expect(await page.evaluate(() => window.__runnelViewer.error())).toBeNull();
-    const shown = await page.evaluate(
-      async (times) => {
-        const viewer = window.__runnelViewer;
-        const out = [];
-        for (const t of times) {
-          await viewer.seek(t);
-          out.push(viewer.shownGroups());
-        }
-        return out;
-      },
+    const page = await openTrace(session, "groups.ndjson", run.text);
+    const shown = await shownAt(
+      page,
+      "groups",
       run.samples.map((s) => s.t),
     );
     const mismatches = run.samples.flatMap((s, i) => compareSample(s, shown[i]!) ?? []);

@@ -4,7 +4,6 @@
 
 import type { BrokerView } from "../../../core/broker/broker-view.ts";
 import { decodeAssignment } from "../../../core/client/consumer-protocol.ts";
-import type { NodeId } from "../../../core/ids.ts";
 import { buildClusterRun } from "../../../sim/cluster-run.ts";
 import { type ClusterScenario, clusterScenario } from "../../../sim/cluster-scenario.ts";
 import { buildRun } from "../../../sim/runs/build.ts";
@@ -12,15 +11,7 @@ import { brokerId } from "../../../sim/runs/layout.ts";
 import { type SimScenario, scenario } from "../../../sim/scenario.ts";
 import { MemorySink, TraceWriter } from "../../../sim/trace-writer.ts";
 import type { ShownGroup } from "../../../viewer/test-hook.ts";
-
-/** Seeded sample times in [0, durationMs), sorted. */
-export function sampleTimes(seed: number, durationMs: number, count: number): number[] {
-  let x = seed;
-  return Array.from({ length: count }, () => {
-    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
-    return Math.round((x / 2 ** 32) * durationMs * 1000) / 1000;
-  }).sort((a, b) => a - b);
-}
+import { type SampledRun, sampleTimes, sampleViews } from "./sim-samples.ts";
 
 export interface GroupSample {
   readonly t: number;
@@ -133,19 +124,8 @@ export interface GroupRun {
   readonly samples: readonly GroupSample[];
 }
 
-interface Runner {
-  readonly world: { runUntil(t: number): unknown; view(id: NodeId): unknown };
-  readonly brokers: readonly NodeId[];
-}
-
-function record(run: Runner, sink: MemorySink, times: readonly number[]): GroupRun {
-  const samples = times.map((t) => {
-    run.world.runUntil(t);
-    const views = run.brokers
-      .map((id) => run.world.view(id) as BrokerView | undefined)
-      .filter((v): v is BrokerView => v !== undefined);
-    return sample(t, views);
-  });
+function record(run: SampledRun, sink: MemorySink, times: readonly number[]): GroupRun {
+  const samples = sampleViews(run, times, sample);
   return { text: `${sink.lines.join("\n")}\n`, samples };
 }
 
