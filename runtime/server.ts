@@ -19,9 +19,11 @@ import {
   encodeResponseParts,
   type RequestHeader,
 } from "./protocol/frame.ts";
-import { type FrameAllocator, FrameSplitter } from "./protocol/frame-splitter.ts";
+import { FrameReceiver } from "./protocol/frame-receiver.ts";
+import type { FrameAllocator } from "./protocol/frame-splitter.ts";
+import { withOwnReads } from "./socket-reads.ts";
 
-/** A request that spans socket chunks is copied whole into this: no zero-filling first. */
+/** A request body is read or copied whole into this: no zero-filling first. */
 const unzeroedFrame: FrameAllocator = (n) => Buffer.allocUnsafe(n);
 
 export interface ServerOptions {
@@ -40,7 +42,7 @@ export interface ServerOptions {
 interface Connection {
   readonly id: ConnectionId;
   readonly socket: net.Socket;
-  readonly splitter: FrameSplitter;
+  readonly receiver: FrameReceiver;
   readonly queue: { request: DecodedRequest; bytes: number }[];
   queuedBytes: number;
   inFlight: RequestHeader | undefined;
@@ -58,7 +60,10 @@ export class KafkaServer implements ConnectionSink {
 
   constructor(options: ServerOptions) {
     this.#options = options;
-    this.#server = net.createServer({ noDelay: true }, (socket) => this.#accept(socket));
+    // Paused on accept: the socket is re-wrapped to read into arrays of our choosing first.
+    this.#server = net.createServer({ noDelay: true, pauseOnConnect: true }, (socket) =>
+      this.#accept(socket),
+    );
   }
 
   /** The node that answers requests; set before listen(). */
@@ -107,22 +112,30 @@ export class KafkaServer implements ConnectionSink {
     if (connection !== undefined) this.#drop(connection, reason);
   }
 
-  #accept(socket: net.Socket): void {
+  #accept(accepted: net.Socket): void {
     const max = this.#options.connectionsMax ?? limits.connectionsMax;
     if (this.#connections.size >= max) {
       this.#options.logger.warn("connection refused: too many connections", { max });
-      socket.destroy();
+      accepted.destroy();
       return;
     }
     const id = connectionId(this.#nextId++);
-    const splitter = new FrameSplitter(
+    const receiver = new FrameReceiver(
       this.#options.requestBytesMax ?? limits.requestBytesMax,
       unzeroedFrame,
     );
+    // Reads land where the receiver says: a large request straight in its own array.
+    const socket = withOwnReads(accepted, {
+      buffer: () => receiver.target(),
+      callback: (n) => {
+        this.#receive(connection, n);
+        return true;
+      },
+    });
     const connection: Connection = {
       id,
       socket,
-      splitter,
+      receiver,
       queue: [],
       queuedBytes: 0,
       inFlight: undefined,
@@ -130,7 +143,6 @@ export class KafkaServer implements ConnectionSink {
       corked: false,
     };
     this.#connections.set(id, connection);
-    socket.on("data", (chunk) => this.#receive(connection, chunk));
     socket.on("drain", () => this.#maybeResume(connection));
     socket.on("error", (error) =>
       this.#options.logger.debug("socket error", { connection: id, error: error.message }),
@@ -138,9 +150,9 @@ export class KafkaServer implements ConnectionSink {
     socket.on("close", () => this.#forget(connection));
   }
 
-  #receive(connection: Connection, chunk: Uint8Array): void {
+  #receive(connection: Connection, bytesRead: number): void {
     if (connection.closed) return;
-    const frames = connection.splitter.push(chunk);
+    const frames = connection.receiver.received(bytesRead);
     if (!frames.ok) {
       this.#drop(connection, describeDecodeError(frames.error));
       return;
