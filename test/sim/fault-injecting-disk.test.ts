@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import type { DiskOp } from "../../core/disk.ts";
 import { nodeId } from "../../core/ids.ts";
 import { ClusterDisk } from "../../sim/cluster-disk.ts";
+import { defaultSimDiskConfig, noDiskFaults } from "../../sim/disk-config.ts";
 import { DrawLog, rootRng } from "../../sim/prng.ts";
 import { ContractDisk } from "../../sim/runs/contract-disk.ts";
 import type { DiskParams } from "../../sim/swarm.ts";
@@ -13,28 +14,8 @@ import type { DiskParams } from "../../sim/swarm.ts";
 const text = (s: string) => new TextEncoder().encode(s);
 
 function params(faults: Partial<DiskParams["faults"]> = {}): DiskParams {
-  return {
-    node: nodeId(1),
-    capacityBytes: null,
-    latency: {
-      readMs: 0,
-      writeMs: 0,
-      syncMs: 0,
-      metadataMs: 0,
-      tailMeanMs: 0,
-      spikeProbability: 0,
-      spikeMs: 0,
-    },
-    faults: {
-      tornWriteProbability: 0,
-      unsyncedFileVanishProbability: 0,
-      readBitFlipProbability: 0,
-      bitRotProbability: 0,
-      syncFailureProbability: 0,
-      ioErrorProbability: 0,
-      ...faults,
-    },
-  };
+  const { latency } = defaultSimDiskConfig;
+  return { node: nodeId(1), capacityBytes: null, latency, faults: { ...noDiskFaults, ...faults } };
 }
 
 const ops: readonly DiskOp[] = [
