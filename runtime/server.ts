@@ -26,6 +26,9 @@ import { withOwnReads } from "./socket-reads.ts";
 /** A request body is read or copied whole into this: no zero-filling first. */
 const unzeroedFrame: FrameAllocator = (n) => Buffer.allocUnsafe(n);
 
+/** Answers gathered in one turn before they are flushed anyway. */
+const FLUSH_AFTER_WRITES = 4;
+
 export interface ServerOptions {
   readonly host: string;
   readonly port: number;
@@ -49,6 +52,8 @@ interface Connection {
   closed: boolean;
   /** Writes are being gathered until the end of the current call stack. */
   corked: boolean;
+  /** Writes gathered since the socket was last flushed. */
+  corkedWrites: number;
 }
 
 export class KafkaServer implements ConnectionSink {
@@ -141,6 +146,7 @@ export class KafkaServer implements ConnectionSink {
       inFlight: undefined,
       closed: false,
       corked: false,
+      corkedWrites: 0,
     };
     this.#connections.set(id, connection);
     socket.on("drain", () => this.#maybeResume(connection));
@@ -206,10 +212,18 @@ export class KafkaServer implements ConnectionSink {
       connection.socket.cork();
       setImmediate(() => {
         connection.corked = false;
+        connection.corkedWrites = 0;
         connection.socket.uncork();
       });
     }
     connection.socket.write(bytes);
+    // A turn may answer a client's whole window of pipelined requests: let the first answers go
+    // early so that it sends more while the rest are worked on, instead of waiting for all.
+    if (++connection.corkedWrites >= FLUSH_AFTER_WRITES) {
+      connection.corkedWrites = 0;
+      connection.socket.uncork();
+      connection.socket.cork();
+    }
     this.#maybePause(connection);
   }
 
