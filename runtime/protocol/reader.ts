@@ -5,6 +5,7 @@
 import { assert } from "../../core/assert.ts";
 import { readUtf8 } from "../../core/log/record-batch-utf8.ts";
 import { type Cursor, readVarint, readVarlong } from "../../core/log/varint.ts";
+import { asciiString } from "./ascii-strings.ts";
 import type { DecodeError } from "./decode-error.ts";
 
 const TWO_POW_32 = 4_294_967_296;
@@ -221,17 +222,7 @@ export class Reader {
     if (!this.need(n, what)) return "";
     const start = this.pos;
     this.pos += n;
-    let ascii = true;
-    for (let i = start; i < this.pos; i++) {
-      if (this.bytes[i]! >= 0x80) {
-        ascii = false;
-        break;
-      }
-    }
-    if (!ascii) return readUtf8(this.bytes, start, this.pos);
-    return n <= 4096
-      ? String.fromCharCode(...this.bytes.subarray(start, this.pos))
-      : readUtf8(this.bytes, start, this.pos);
+    return asciiString(this.bytes, start, this.pos) ?? readUtf8(this.bytes, start, this.pos);
   }
 
   /** `n` bytes as a view into the input (no copy: the caller must not reuse the input buffer). */
