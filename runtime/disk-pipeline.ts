@@ -2,12 +2,15 @@
 // flowing, yet completions still arrive in issue order (core/disk.ts), and one fsync answers every
 // sync of its file issued before it started; a sync never answers for a write it could miss.
 //
-// Rules. When nothing is pending, non-sync operations run at once and return their result (the
-// fast path, as `execute`). A sync starts an fsync off the loop and its answer waits for it. While
-// one is pending, later operations are held in a FIFO and answered in order after it: writes,
-// appends and reads run at once when every held operation before them already ran or is a sync
-// (a sync that starts later only covers more bytes); anything else (truncate, delete, rename,
-// list) is a barrier that runs, with everything behind it, only once the fsync completed.
+// Rules. When nothing is pending, writes, appends, reads and lists run at once and return their
+// result (the fast path, as `execute`). A sync starts an fsync off the loop and its answer waits
+// for it; so do truncate, delete and rename (each with the folder fsync that makes it durable,
+// which can wait for the journal to flush other files' data: tens of milliseconds the event loop
+// must not stall for). While anything is off the loop, later operations are held in a FIFO and
+// answered in order after it: writes, appends and reads run at once when every held operation
+// before them already ran or is a sync and no truncate, delete or rename is off the loop (a sync
+// that starts later only covers more bytes); anything else is a barrier that runs, with
+// everything behind it, only once what is ahead of it completed.
 
 import { assert } from "../core/assert.ts";
 import type { DiskOp, DiskResult } from "../core/disk.ts";
@@ -23,6 +26,15 @@ export interface PipelineDisk {
    * calls `done` later; or answers at once (no such file, an earlier failed fsync).
    */
   syncOffLoop(path: string, done: DiskDone): DiskResult | undefined;
+  /** The same for a truncate, delete or rename, made durable (its folders fsynced) off the loop. */
+  slowOffLoop(op: SlowOp, done: DiskDone): DiskResult | undefined;
+}
+
+/** Operations that go off the loop like a sync, but answer only for themselves. */
+export type SlowOp = Extract<DiskOp, { type: "truncate" | "delete" | "rename" }>;
+
+function isSlow(op: DiskOp): op is SlowOp {
+  return op.type === "truncate" || op.type === "delete" || op.type === "rename";
 }
 
 interface Held {
@@ -35,9 +47,15 @@ interface Held {
 export class DiskPipeline {
   readonly #disk: PipelineDisk;
   readonly #held: Held[] = [];
-  /** The syncs (and the operations answered between them) the fsync in flight answers. */
+  /**
+   * What the operation off the loop answers when it completes: the syncs (and the operations
+   * answered between them) of an fsync in flight, or one truncate, delete or rename.
+   */
   #syncing: Held[] | undefined;
-  /** Held operations that have not run and are not syncs: nothing behind them may run early. */
+  /**
+   * Held operations that have not run and are not syncs, plus a truncate, delete or rename off the
+   * loop: while any exists, nothing behind it may run early.
+   */
   #barriers = 0;
   #pumping = false;
   #closed = false;
@@ -62,9 +80,10 @@ export class DiskPipeline {
   run(op: DiskOp, later: DiskDone): DiskResult | undefined {
     assert(!this.#closed, "disk used after close()");
     if (this.idle) {
-      if (op.type !== "sync") return this.#disk.runNow(op);
-      const now = this.#startSync({ op, done: later, result: undefined });
-      return now;
+      const entry = { op, done: later, result: undefined };
+      if (op.type === "sync") return this.#startSync(entry);
+      if (isSlow(op)) return this.#startSlow(entry, op);
+      return this.#disk.runNow(op);
     }
     const entry: Held = { op, done: later, result: undefined };
     if (this.#barriers === 0 && runsEarly(op)) entry.result = this.#disk.runNow(op);
@@ -107,16 +126,27 @@ export class DiskPipeline {
     return undefined;
   }
 
+  /** Starts a truncate, delete or rename off the loop; nothing behind it runs until it is done. */
+  #startSlow(entry: Held, op: SlowOp): DiskResult | undefined {
+    const immediate = this.#disk.slowOffLoop(op, (result) => this.#synced(result));
+    if (immediate !== undefined) return immediate;
+    this.#barriers++;
+    this.#syncing = [entry];
+    return undefined;
+  }
+
   #synced(result: DiskResult): void {
     if (this.#closed) return;
     const group = this.#syncing;
-    assert(group !== undefined, "an fsync completed that was never started");
+    assert(group !== undefined, "an operation off the loop completed that was never started");
     this.#syncing = undefined;
+    const slow = group.length === 1 && isSlow(group[0]!.op);
+    if (slow) this.#barriers--;
     this.#pumping = true;
     try {
       for (const entry of group) {
         if (entry.op.type === "sync") this.#syncsAnswered++;
-        entry.done(entry.op.type === "sync" ? result : entry.result!);
+        entry.done(entry.op.type === "sync" || slow ? result : entry.result!);
         if (this.#closed) return;
       }
       this.#pump();
@@ -136,7 +166,13 @@ export class DiskPipeline {
         this.#syncsAnswered++;
       } else if (result === undefined) {
         this.#barriers--;
-        result = this.#disk.runNow(entry.op);
+        const op = entry.op;
+        if (isSlow(op)) {
+          result = this.#startSlow(entry, op);
+          if (result === undefined) return;
+        } else {
+          result = this.#disk.runNow(op);
+        }
       }
       entry.done(result);
     }

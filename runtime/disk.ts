@@ -17,9 +17,12 @@
 import * as nodeFs from "node:fs";
 import { join } from "node:path";
 import { AssertionFailure, assert, assertNever } from "../core/assert.ts";
-import { type DirEntry, type DiskOp, type DiskResult, isValidDiskPath } from "../core/disk.ts";
+import type { DirEntry, DiskOp, DiskResult } from "../core/disk.ts";
 import { errorCode, notFound, toDiskError } from "./disk-errors.ts";
-import { type DiskDone, DiskPipeline } from "./disk-pipeline.ts";
+import { type DiskDone, DiskPipeline, type SlowOp } from "./disk-pipeline.ts";
+import { assertNonNegative, assertPaths, parentOf, readBuffer } from "./disk-rules.ts";
+import { type SlowOpsHost, startSlowOp } from "./disk-slow-ops.ts";
+import { type Folder, fsyncFolders } from "./folder-sync.ts";
 
 /** The synchronous node:fs calls RuntimeDisk makes; tests inject a facade to observe or fail them. */
 export type DiskFs = Pick<
@@ -38,6 +41,11 @@ export type DiskFs = Pick<
   | "lstatSync"
   | "readdirSync"
   | "statSync"
+  | "open"
+  | "close"
+  | "rename"
+  | "unlink"
+  | "ftruncate"
 >;
 
 export interface RuntimeDiskOptions {
@@ -69,6 +77,7 @@ export class RuntimeDisk {
   #draining = false;
   #closed = false;
   readonly #pipeline: DiskPipeline;
+  readonly #slowOpsHost: SlowOpsHost;
   /** The file an fsync off the loop is using: its descriptor is neither evicted nor closed. */
   #syncingPath: string | undefined;
   /** A descriptor whose close() waits for the fsync off the loop that still uses it. */
@@ -83,7 +92,43 @@ export class RuntimeDisk {
     this.#pipeline = new DiskPipeline({
       runNow: (op) => this.#executeNow(op),
       syncOffLoop: (path, done) => this.#syncOffLoop(path, done),
+      slowOffLoop: (op, done) => this.#slowOffLoop(op, done),
     });
+    this.#slowOpsHost = this.#makeSlowOpsHost();
+  }
+
+  #makeSlowOpsHost(): SlowOpsHost {
+    const disk = this;
+    return {
+      fs: this.#fs,
+      get closed() {
+        return disk.#closed;
+      },
+      abs: (path) => this.#abs(path),
+      existingFd: (path) => this.#existing(path)?.fd,
+      isFile: (path) => this.#isFile(path),
+      forget: (path) => this.#forget(path),
+      makeParents: (path) => this.#makeParents(path),
+      holdDescriptor: (path) => {
+        this.#syncingPath = path;
+      },
+      releaseAfterClose: () => {
+        if (!this.#closed) return false;
+        this.#syncingPath = undefined;
+        return this.#releaseAfterClose();
+      },
+      deleted: (path) => {
+        this.#syncFailed.delete(path);
+        this.#dirtyDirs.add(parentOf(path));
+      },
+      renamed: (from, to) => {
+        if (this.#syncFailed.delete(from)) this.#syncFailed.add(to);
+        else this.#syncFailed.delete(to);
+        this.#dirtyDirs.add(parentOf(from));
+        this.#dirtyDirs.add(parentOf(to));
+      },
+      syncFolders: (paths, op, done) => this.#syncFoldersOffLoop(paths, op, done),
+    };
   }
 
   /** fsyncs run off the event loop, and the sync operations they answered (group commit). */
@@ -185,30 +230,58 @@ export class RuntimeDisk {
     this.#syncingPath = path;
     this.#fs.fsync(file.fd, (error) => {
       this.#syncingPath = undefined;
-      if (this.#closed) {
-        const fd = this.#closeAfterSync;
-        this.#closeAfterSync = undefined;
-        if (fd !== undefined) this.#fs.closeSync(fd);
+      if (this.#releaseAfterClose()) return;
+      if (error !== null) {
+        // A failure is sticky; success goes on to the folders whose new entries it must cover.
+        this.#syncFailed.add(path);
+        done(toDiskError(error, { type: "sync", path }));
         return;
       }
-      done(this.#afterSync(path, error));
+      this.#syncFoldersOffLoop([path], { type: "sync", path }, done);
     });
     return undefined;
   }
 
-  /** The outcome of an fsync off the loop: a failure is sticky; success syncs new folder entries. */
-  #afterSync(path: string, error: Error | null): DiskResult {
-    if (error !== null) {
-      this.#syncFailed.add(path);
-      return toDiskError(error, { type: "sync", path });
-    }
+  /**
+   * A truncate, delete or rename for the pipeline: its checks run now (a missing file answers at
+   * once, as the synchronous path does), its syscalls and folder fsyncs off the loop.
+   */
+  #slowOffLoop(op: SlowOp, done: DiskDone): DiskResult | undefined {
+    assert(!this.#closed, "disk used after close()");
+    assert(this.#syncingPath === undefined, "one operation off the loop at a time");
     try {
-      this.#syncDirsOf(path);
-    } catch (dirError) {
-      if (dirError instanceof AssertionFailure) throw dirError;
-      return toDiskError(dirError, { type: "sync", path });
+      return startSlowOp(this.#slowOpsHost, op, done);
+    } catch (error) {
+      if (error instanceof AssertionFailure) throw error;
+      return toDiskError(error, op);
     }
-    return DONE;
+  }
+
+  /** After close(): closes the descriptor an operation off the loop kept open; true if closed. */
+  #releaseAfterClose(): boolean {
+    if (!this.#closed) return false;
+    const fd = this.#closeAfterSync;
+    this.#closeAfterSync = undefined;
+    if (fd !== undefined) this.#fs.closeSync(fd);
+    return true;
+  }
+
+  /** Fsyncs, off the loop, the dirty folders leading to each of `paths` (deepest first), then done. */
+  #syncFoldersOffLoop(paths: readonly string[], op: DiskOp, done: DiskDone): void {
+    const folders: Folder[] = [];
+    for (const path of paths) {
+      for (const name of this.#dirtyFoldersOf(path)) {
+        if (!folders.some((f) => f.name === name))
+          folders.push({ name, absolute: this.#abs(name) });
+      }
+    }
+    fsyncFolders(
+      this.#fs,
+      folders,
+      (name) => this.#dirtyDirs.delete(name),
+      () => this.#closed,
+      (error) => done(error === null ? DONE : toDiskError(error, op)),
+    );
   }
 
   #run(op: DiskOp): DiskResult {
@@ -331,11 +404,18 @@ export class RuntimeDisk {
 
   /** Makes the directory entries leading to `path` durable, deepest folder first. */
   #syncDirsOf(path: string): void {
+    for (const dir of this.#dirtyFoldersOf(path)) this.#fsyncDir(dir);
+  }
+
+  /** The folders leading to `path` with entries not yet durable, deepest first. */
+  #dirtyFoldersOf(path: string): string[] {
     const parts = path.split("/");
+    const dirty: string[] = [];
     for (let i = parts.length - 1; i >= 0; i--) {
       const dir = parts.slice(0, i).join("/");
-      if (this.#dirtyDirs.has(dir)) this.#fsyncDir(dir);
+      if (this.#dirtyDirs.has(dir)) dirty.push(dir);
     }
+    return dirty;
   }
 
   #fsyncDir(dir: string): void {
@@ -445,36 +525,4 @@ export class RuntimeDisk {
     }
     return entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
-}
-
-/** Large reads skip zero-filling (every byte is overwritten, or the short tail is cut off). */
-const UNZEROED_READ_MIN = 64 * 1024;
-
-/** A plain Uint8Array (never a pooled Buffer: callers may keep it and use its .buffer). */
-function readBuffer(length: number): Uint8Array {
-  if (length < UNZEROED_READ_MIN) return new Uint8Array(length);
-  const raw = Buffer.allocUnsafeSlow(length);
-  return new Uint8Array(raw.buffer, raw.byteOffset, length);
-}
-
-function assertPaths(op: DiskOp): void {
-  if (op.type === "rename") {
-    assert(isValidDiskPath(op.from) && isValidDiskPath(op.to), `bad rename ${op.from} -> ${op.to}`);
-  } else if (op.type === "list") {
-    assert(op.dir === "" || isValidDiskPath(op.dir), `bad folder "${op.dir}"`);
-  } else {
-    assert(isValidDiskPath(op.path), `bad disk path "${op.path}"`);
-  }
-}
-
-function assertNonNegative(value: number, what: string): void {
-  assert(
-    Number.isSafeInteger(value) && value >= 0,
-    `${what} ${value} must be a non-negative integer`,
-  );
-}
-
-function parentOf(path: string): string {
-  const slash = path.lastIndexOf("/");
-  return slash === -1 ? "" : path.slice(0, slash);
 }

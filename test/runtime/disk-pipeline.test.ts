@@ -6,7 +6,12 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { DiskOp, DiskResult } from "../../core/disk.ts";
-import { type DiskDone, DiskPipeline, type PipelineDisk } from "../../runtime/disk-pipeline.ts";
+import {
+  type DiskDone,
+  DiskPipeline,
+  type PipelineDisk,
+  type SlowOp,
+} from "../../runtime/disk-pipeline.ts";
 
 const DONE: DiskResult = { ok: true, type: "done" };
 
@@ -15,7 +20,9 @@ class ScriptedDisk implements PipelineDisk {
   readonly ran: string[] = [];
   /** Where in `ran` each operation object ran. */
   readonly ranAt = new Map<DiskOp, number>();
-  readonly pending: { path: string; done: DiskDone; startedAt: number }[] = [];
+  readonly pending: { path: string; done: DiskDone; startedAt: number; op?: DiskOp }[] = [];
+  /** Where in `ran` each operation off the loop (other than a sync) had completed. */
+  readonly finishedAt = new Map<DiskOp, number>();
   /** Where in `ran` the fsync now delivering its answers started. */
   finishingStartedAt = -1;
   /** Paths whose sync answers at once with this result (a missing file, a sticky failure). */
@@ -38,10 +45,18 @@ class ScriptedDisk implements PipelineDisk {
     return undefined;
   }
 
+  slowOffLoop(op: SlowOp, done: DiskDone): DiskResult | undefined {
+    this.ranAt.set(op, this.ran.length);
+    this.pending.push({ path: describe_(op), done, startedAt: this.ran.length, op });
+    this.ran.push(`${describe_(op)} (off the loop)`);
+    return undefined;
+  }
+
   finish(result: DiskResult = DONE): void {
     const next = this.pending.shift();
     expect(next).toBeDefined();
     this.finishingStartedAt = next!.startedAt;
+    if (next!.op !== undefined) this.finishedAt.set(next!.op, this.ran.length);
     next!.done(result);
   }
 }
@@ -122,8 +137,30 @@ describe("DiskPipeline", () => {
     issue("w", write("a"));
     expect(disk.ran).toEqual(["fsync a"]);
     disk.finish();
-    expect(disk.ran).toEqual(["fsync a", "truncate a", "write a"]);
+    // The truncate goes off the loop in its turn; the write behind it still waits.
+    expect(disk.ran).toEqual(["fsync a", "truncate a (off the loop)"]);
+    expect(answered).toEqual(["s1"]);
+    disk.finish();
+    expect(disk.ran).toEqual(["fsync a", "truncate a (off the loop)", "write a"]);
     expect(answered).toEqual(["s1", "t", "w"]);
+  });
+
+  it("runs a rename, delete or truncate off the loop; nothing behind it runs early", () => {
+    const { disk, answered, issue, pipeline } = harness();
+    issue("r", { type: "rename", from: "a.tmp", to: "a" });
+    issue("w", write("b"));
+    issue("s", sync("b"));
+    issue("d", { type: "delete", path: "c" });
+    expect(disk.ran).toEqual(["rename a.tmp (off the loop)"]);
+    expect(answered).toEqual([]);
+    disk.finish();
+    expect(disk.ran).toEqual(["rename a.tmp (off the loop)", "write b", "fsync b"]);
+    expect(answered).toEqual(["r", "w"]);
+    disk.finish();
+    expect(disk.ran.at(-1)).toBe("delete c (off the loop)");
+    disk.finish({ ok: false, code: "EIO", message: "bad folder" });
+    expect(answered).toEqual(["r", "w", "s", "d EIO"]);
+    expect(pipeline.idle).toBe(true);
   });
 
   it("syncs of another file get their own fsync, in order", () => {
@@ -178,6 +215,7 @@ describe("DiskPipeline", () => {
       fc.constantFrom("a", "b").map(write),
       fc.constantFrom("a", "b").map(sync),
       fc.constant<DiskOp>({ type: "delete", path: "a" }),
+      fc.constant<DiskOp>({ type: "rename", from: "b", to: "a" }),
     );
     fc.assert(
       fc.property(fc.array(fc.tuple(opArb, fc.boolean()), { maxLength: 40 }), (script) => {
@@ -210,6 +248,16 @@ describe("DiskPipeline", () => {
         expect(pipeline.stats.syncsAnswered).toBe(syncs);
         expect(pipeline.stats.fsyncs).toBeLessThanOrEqual(syncs);
         expect(disk.ranAt.size).toBe(ops.length - syncs);
+        // Nothing ran while a rename or delete issued before it was still off the loop.
+        ops.forEach((op, i) => {
+          if (op.type !== "delete" && op.type !== "rename") return;
+          for (let j = i + 1; j < ops.length; j++) {
+            const later = disk.ranAt.get(ops[j]!);
+            if (later !== undefined && later < disk.finishedAt.get(op)!)
+              violations.push(`${j}>${i}`);
+          }
+        });
+        expect(violations).toEqual([]);
       }),
       { numRuns: 300 },
     );

@@ -4,7 +4,7 @@
 // (the host's path) with its fsync off the event loop, grouped, sticky on failure, safe on close.
 
 import * as nodeFs from "node:fs";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -94,6 +94,16 @@ class RecordingFs {
         this.fdPaths.delete(fd);
         nodeFs.closeSync(fd);
       },
+      open: ((path: string, flags: string, callback: (e: Error | null, fd: number) => void) => {
+        nodeFs.open(path, flags, (error, fd) => {
+          if (error === null) this.fdPaths.set(fd, relative(path));
+          callback(error, fd);
+        });
+      }) as DiskFs["open"],
+      close: ((fd: number, callback: (error: Error | null) => void) => {
+        this.fdPaths.delete(fd);
+        nodeFs.close(fd, callback);
+      }) as DiskFs["close"],
       fsyncSync: (fd: number) => {
         maybeFail("fsyncSync");
         this.synced.push(this.fdPaths.get(fd) ?? `fd ${fd}`);
@@ -350,6 +360,34 @@ describe("RuntimeDisk on real files", () => {
     // The first sync also made the new folder and file entries durable.
     expect(recording.takeSynced()).toEqual(["t-0/a.log", "t-0", ".", "t-0/a.log"]);
     expect(disk.execute({ type: "sync", path: "t-0/a.log" })).toEqual(done);
+  });
+
+  it("run: rename, delete and truncate go off the loop, durable when answered, in order", async () => {
+    const seen: string[] = [];
+    disk.execute({ type: "append", path: "t-0/a.tmp", bytes: bytes(1, 2, 3) });
+    disk.execute({ type: "sync", path: "t-0/a.tmp" });
+    recording.takeSynced();
+    runOp({ type: "rename", from: "t-0/a.tmp", to: "u-1/a" }, seen, "mv");
+    runOp({ type: "append", path: "u-1/a", bytes: bytes(4) }, seen, "w");
+    runOp({ type: "truncate", path: "u-1/a", size: 2 }, seen, "trunc");
+    runOp({ type: "read", path: "u-1/a", position: 0, length: 9 }, seen, "r");
+    runOp({ type: "delete", path: "t-0/gone" }, seen, "missing");
+    runOp({ type: "delete", path: "u-1/a" }, seen, "rm");
+    // Nothing behind the rename ran yet (the rename itself may have, in the thread pool): the
+    // append waits for its answer.
+    expect(seen).toEqual([]);
+    const sizeOf = (...path: string[]) => statSync(join(root, ...path), { throwIfNoEntry: false });
+    const size = (sizeOf("u-1", "a") ?? sizeOf("t-0", "a.tmp") ?? sizeOf("u-1", "a"))?.size;
+    expect(size).toBe(3);
+    await settle(seen, 6);
+    expect(seen).toEqual(["mv", "w", "trunc", "r", "missing ENOENT", "rm"]);
+    expect(recording.takeSynced()).toEqual(["u-1", ".", "t-0", "u-1/a", "u-1"]);
+    expect(existsSync(join(root, "u-1", "a"))).toBe(false);
+    expect(disk.execute({ type: "list", dir: "t-0" })).toEqual({
+      ok: true,
+      type: "list",
+      entries: [],
+    });
   });
 
   it("run: a failed fsync off the loop is sticky, and a missing file answers at once", async () => {
