@@ -149,7 +149,11 @@ export function buildClusterRun(s: ClusterScenario, options: ClusterRunOptions =
   // After every step: each replica's log below its HW against the leader's, and the quorum's
   // logs below their HW against each other, read from the disks and compared incrementally. A
   // client's step changes no broker's disk or view, so there is nothing new to compare after it.
-  const logChecker = new ReplicaLogChecker({ disks, excused });
+  const logChecker = new ReplicaLogChecker({
+    disks,
+    excused,
+    shrinkPending: (node, folder) => world?.diskShrinkPending(node, folder) === true,
+  });
   const replicaLogs: WorldCheck = {
     name: "replica logs",
     check: (view: WorldView) => {
@@ -247,7 +251,8 @@ export function buildClusterRun(s: ClusterScenario, options: ClusterRunOptions =
     let verdict: ClusterVerdict | undefined;
     if (failure === undefined) {
       const views = brokerViews(w);
-      const logs = checkReplicaLogs(views, { disks, excused });
+      const shrinkPending = (node: NodeId, folder: string) => w.diskShrinkPending(node, folder);
+      const logs = checkReplicaLogs(views, { disks, excused, shrinkPending });
       if (logs !== undefined) fail("replica-logs", logs);
       const offline = excusedKeys(views, core, keyMap, s.minInsyncReplicas);
       const leaderless = leaderlessPartitions(views, core);

@@ -95,6 +95,20 @@ export class DiskQueue {
     return this.disk.execute(op);
   }
 
+  /** Whether a truncate, delete or rename of a path under `folder` is still queued. */
+  shrinkPendingUnder(folder: string): boolean {
+    const prefix = `${folder}/`;
+    for (let i = this.#head; i < this.#pending.length; i++) {
+      const op = this.#pending[i]!.op;
+      if (op.type === "truncate" || op.type === "delete") {
+        if (op.path.startsWith(prefix)) return true;
+      } else if (op.type === "rename" && (op.from.startsWith(prefix) || op.to.startsWith(prefix))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** The process died: pending operations vanish; returns how many, and unsynced bytes lost. */
   crash(nowMs: number): { opsLost: number; bytesLost: number } {
     const opsLost = this.pending;

@@ -50,6 +50,11 @@ export interface WorldView {
   localNow(node: NodeId): number;
   /** The step just taken (undefined before the first). */
   readonly lastStep: { readonly node: NodeId; readonly input: InputType } | undefined;
+  /**
+   * Whether the node's disk still has a truncate, delete or rename under `folder` queued: until it
+   * completes, the disk shows bytes the process has already let go of.
+   */
+  diskShrinkPending(node: NodeId, folder: string): boolean;
 }
 
 /** A check across nodes; returns (or throws) a message when violated. */

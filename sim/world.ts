@@ -117,6 +117,10 @@ export class World implements WorldView {
     return this.#slot(node).local(this.#now);
   }
 
+  diskShrinkPending(node: NodeId, folder: string): boolean {
+    return this.#slot(node).disk.shrinkPendingUnder(folder);
+  }
+
   /** The current process object of a node (tests and tools; undefined while down). */
   nodeOf(node: NodeId): Node | undefined {
     return this.#slot(node).node;

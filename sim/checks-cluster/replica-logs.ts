@@ -5,6 +5,7 @@
 
 import type { BrokerView } from "../../core/broker/broker-view.ts";
 import type { NodeId } from "../../core/ids.ts";
+import { logFolder } from "../../core/log/log-files.ts";
 import { METADATA_DIR } from "../../core/metadata/raft/files.ts";
 import type { SimDisk } from "../disk.ts";
 import {
@@ -18,6 +19,12 @@ export interface ReplicaLogsOptions {
   readonly disks: ReadonlyMap<NodeId, SimDisk>;
   /** Partitions where the contract permits divergence below the HW (after an unclean election). */
   readonly excused: (topic: string, partition: number) => boolean;
+  /**
+   * Whether the node's disk still has a truncate, delete or rename of the folder queued: its disk
+   * then shows batches the process has already cut away (a follower truncates, then appends the
+   * leader's batches at the same offsets at once). Such a log is compared once that completes.
+   */
+  readonly shrinkPending?: (node: NodeId, folder: string) => boolean;
 }
 
 /** Compares every up replica with its partition's leader; the first mismatch, or undefined. */
@@ -71,6 +78,9 @@ export class ReplicaLogChecker {
       const [topic = "", partitionText = "0"] = key.split("\u0000");
       const partition = Number(partitionText);
       if (this.#options.excused(topic, partition)) continue;
+      const folder = logFolder(topic, partition);
+      const pending = (node: NodeId) => this.#options.shrinkPending?.(node, folder) === true;
+      if (pending(leader.view.nodeId)) continue;
       const leaderReader = this.#reader(leader.view.nodeId);
       if (leaderReader === undefined) continue;
       const leaderFacts = leaderReader.partitionBatches(topic, partition);
@@ -83,6 +93,7 @@ export class ReplicaLogChecker {
         if (v.nodeId === leader.view.nodeId) continue;
         const replica = v.partitions.find((p) => p.topic === topic && p.partition === partition);
         if (replica === undefined || replica.status !== "online") continue;
+        if (pending(v.nodeId)) continue;
         const reader = this.#reader(v.nodeId);
         if (reader === undefined) continue;
         const facts = reader.partitionBatches(topic, partition);

@@ -57,6 +57,15 @@ describe("cluster seeds", () => {
     expect(outcome.stats.valuesAcked).toBeGreaterThan(0);
   });
 
+  it("3 brokers, seed 0x14adcfa5 (30 s): a follower's queued truncation is not read as divergence", () => {
+    // Once a false alarm of the replica-log check: a follower truncated its divergent tail and at
+    // once appended the leader's batches at the same offsets; its disk still showed the old batch
+    // (the truncate queued), compared against the follower's new HW.
+    const outcome = runCluster(clusterScenario(0x14adcfa5n, { nodes: 3, durationMs: 30_000 }));
+    expect(explain(outcome)).toBe("ok");
+    expect(outcome.stats.valuesAcked).toBeGreaterThan(0);
+  });
+
   it("a calm three-broker run acknowledges and reads back every value", () => {
     const outcome = runCluster(
       clusterScenario(7n, { faults: { mode: "none" }, durationMs: 30_000 }),

@@ -58,3 +58,23 @@ describe("a stalled disk queue", () => {
     expect(() => q.complete(write(2))).toThrow(/issue order/);
   });
 });
+
+describe("a disk queue's pending shrinks", () => {
+  it("tells whether a truncate, delete or rename under a folder is still queued", () => {
+    const q = new DiskQueue(new SimDisk(testRng("shrink"), { latency: fixed }));
+    const append: DiskOp = { type: "append", path: "t-0/0.log", bytes: new Uint8Array([1]) };
+    q.submit(0, diskOpId(0), append);
+    expect(q.shrinkPendingUnder("t-0")).toBe(false);
+    const truncate: DiskOp = { type: "truncate", path: "t-0/0.log", size: 0 };
+    q.submit(0, diskOpId(1), truncate);
+    expect(q.shrinkPendingUnder("t-0")).toBe(true);
+    expect(q.shrinkPendingUnder("t-1")).toBe(false);
+    expect(q.shrinkPendingUnder("t")).toBe(false);
+    q.complete(append);
+    expect(q.shrinkPendingUnder("t-0")).toBe(true);
+    q.complete(truncate);
+    expect(q.shrinkPendingUnder("t-0")).toBe(false);
+    q.submit(0, diskOpId(2), { type: "rename", from: "x/a", to: "t-0/b" });
+    expect(q.shrinkPendingUnder("t-0")).toBe(true);
+  });
+});
