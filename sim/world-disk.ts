@@ -43,6 +43,8 @@ export class DiskQueue {
   readonly disk: WorldDisk;
   readonly #pending: PendingOp[] = [];
   #head = 0;
+  /** Queued truncates, deletes and renames: the common case (none) answers shrinkPendingUnder at once. */
+  #shrinks = 0;
   #lastDoneAt = 0;
   #stallFactor = 1;
   #errors: DiskErrorMode = "none";
@@ -74,6 +76,7 @@ export class DiskQueue {
     const doneAt = quantizeMs(resumedAt + baseMs * this.#stallFactor);
     this.#lastDoneAt = doneAt;
     this.#pending.push({ id, op, workLeftMs: baseMs, resumedAt, doneAt });
+    if (isShrink(op)) this.#shrinks++;
     return doneAt;
   }
 
@@ -81,6 +84,7 @@ export class DiskQueue {
   complete(op: DiskOp): DiskResult {
     assert(this.pending > 0, "disk completion without a pending operation");
     const head = this.#pending[this.#head++]!;
+    if (isShrink(head.op)) this.#shrinks--;
     assert(head.op === op, "disk operations complete in issue order");
     if (this.#head > 1024 && this.#head * 2 > this.#pending.length) {
       this.#pending.splice(0, this.#head);
@@ -97,6 +101,7 @@ export class DiskQueue {
 
   /** Whether a truncate, delete or rename of a path under `folder` is still queued. */
   shrinkPendingUnder(folder: string): boolean {
+    if (this.#shrinks === 0) return false;
     const prefix = `${folder}/`;
     for (let i = this.#head; i < this.#pending.length; i++) {
       const op = this.#pending[i]!.op;
@@ -114,6 +119,7 @@ export class DiskQueue {
     const opsLost = this.pending;
     this.#pending.length = 0;
     this.#head = 0;
+    this.#shrinks = 0;
     this.#generation++;
     this.#lastDoneAt = nowMs;
     const report = this.disk.crash();
@@ -163,6 +169,10 @@ export class DiskQueue {
     this.disk.endFaults();
     return this.setStall(1, nowMs);
   }
+}
+
+function isShrink(op: DiskOp): boolean {
+  return op.type === "truncate" || op.type === "delete" || op.type === "rename";
 }
 
 /** The trace event of a completed disk operation. */

@@ -2,29 +2,21 @@
 // integer): counting them per value tells a client's resend (no idempotence) from a broker's fault.
 
 import { decodeInt } from "../../core/client/workload-keys.ts";
-import { batchSizeBytes, decodeRecords, readBatchHeader } from "../../core/log/record-batch.ts";
+import { decodeRecords } from "../../core/log/record-batch.ts";
 import type { ProduceRequest } from "../../core/protocol/index.ts";
+import { batchesOf } from "../checks/observations.ts";
 
 export function valuesOfProduce(body: ProduceRequest): number[] {
   const out: number[] = [];
   for (const topic of body.topicData) {
     for (const p of topic.partitionData) {
-      const bytes = p.records;
-      if (bytes === null) continue;
-      let at = 0;
-      while (at < bytes.length) {
-        const header = readBatchHeader(bytes, at);
-        if (!header.ok) break;
-        const size = batchSizeBytes(header.value);
-        if (size <= 0 || at + size > bytes.length) break;
-        const records = decodeRecords(bytes, at);
-        if (records.ok) {
-          for (const r of records.value) {
-            const value = decodeInt(r.value);
-            if (value !== undefined) out.push(value);
-          }
+      for (const { position } of batchesOf(p.records)) {
+        const records = decodeRecords(p.records!, position);
+        if (!records.ok) continue;
+        for (const r of records.value) {
+          const value = decodeInt(r.value);
+          if (value !== undefined) out.push(value);
         }
-        at += size;
       }
     }
   }

@@ -170,6 +170,14 @@ describe("replica logs", () => {
 
   describe("kept across steps (compared from where the last check ended)", () => {
     const path = "t-0/00000000000000000000.log";
+    const checkerOf = (leader: SimDisk, follower: SimDisk) =>
+      new ReplicaLogChecker({
+        disks: new Map([
+          [nodeId(1), leader],
+          [nodeId(2), follower],
+        ]),
+        excused: () => false,
+      });
     const viewsAt = (hw: number, leo = hw) => [
       view(1, [partition({ logEndOffset: leo, highWatermark: hw })]),
       view(2, [partition({ role: "follower", logEndOffset: leo, highWatermark: hw })]),
@@ -178,13 +186,7 @@ describe("replica logs", () => {
     it("finds a divergent batch appended after earlier checks passed", () => {
       const leader = diskWith(batch("a", 0, 1));
       const follower = diskWith(batch("a", 0, 1));
-      const checker = new ReplicaLogChecker({
-        disks: new Map([
-          [nodeId(1), leader],
-          [nodeId(2), follower],
-        ]),
-        excused: () => false,
-      });
+      const checker = checkerOf(leader, follower);
       expect(checker.check(viewsAt(1))).toBeUndefined();
       leader.execute({ type: "append", path, bytes: batch("b", 1, 1) });
       follower.execute({ type: "append", path, bytes: batch("x", 1, 1) });
@@ -196,13 +198,7 @@ describe("replica logs", () => {
     it("finds a batch changed in place below the HW after it was verified", () => {
       const leader = diskWith(batch("a", 0, 1), batch("b", 1, 1));
       const follower = diskWith(batch("a", 0, 1), batch("b", 1, 1));
-      const checker = new ReplicaLogChecker({
-        disks: new Map([
-          [nodeId(1), leader],
-          [nodeId(2), follower],
-        ]),
-        excused: () => false,
-      });
+      const checker = checkerOf(leader, follower);
       expect(checker.check(viewsAt(2))).toBeUndefined();
       // Flip a bit of the follower's first batch's stored CRC (bytes 17..20 of the batch).
       follower.corrupt(path, 18, 0x10);
@@ -212,13 +208,7 @@ describe("replica logs", () => {
     it("compares a replica again from the start after its log was cut and rewritten", () => {
       const leader = diskWith(batch("a", 0, 1), batch("b", 1, 1));
       const follower = diskWith(batch("a", 0, 1), batch("b", 1, 1));
-      const checker = new ReplicaLogChecker({
-        disks: new Map([
-          [nodeId(1), leader],
-          [nodeId(2), follower],
-        ]),
-        excused: () => false,
-      });
+      const checker = checkerOf(leader, follower);
       expect(checker.check(viewsAt(2))).toBeUndefined();
       follower.execute({ type: "truncate", path, size: 0 });
       follower.execute({ type: "append", path, bytes: batch("z", 0, 0) });
